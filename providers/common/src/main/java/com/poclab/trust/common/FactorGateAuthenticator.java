@@ -1,0 +1,80 @@
+package com.poclab.trust.common;
+
+import java.util.Optional;
+
+import org.jboss.logging.Logger;
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.AuthenticationFlowError;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+/**
+ * Placed after the factor sub-flow: proves that this authentication verified a POCLAB
+ * factor and records which one (for {@code amr}). A person who holds no factor yet is
+ * sent through Keycloak's TOTP setup required action, which has them enter a code from
+ * the new authenticator before any token is issued. Anything else fails closed.
+ *
+ * <p>Why our own step: Keycloak's conditional 2FA sub-flow silently passes a person with
+ * no credential, and its amr mapper merges factors from earlier SSO sessions; the
+ * gate must know the factor of this very flow.
+ */
+public class FactorGateAuthenticator implements Authenticator {
+
+    private static final Logger LOG = Logger.getLogger(FactorGateAuthenticator.class);
+
+    @Override
+    public void authenticate(AuthenticationFlowContext context) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        UserModel user = context.getUser();
+        Optional<Factor> verified = Factor.verifiedIn(authSession, context.getRealm());
+        if (verified.isPresent()) {
+            record(context, verified.get().amr(), false);
+            context.success();
+            return;
+        }
+        if (!Factor.anyConfiguredFor(user)) {
+            // First factor of this person: TOTP setup is a required action of this flow.
+            authSession.addRequiredAction(UserModel.RequiredAction.CONFIGURE_TOTP);
+            record(context, Factor.OTP.amr(), true);
+            context.success();
+            return;
+        }
+        LOG.warnf("No POCLAB factor verified for user %s in realm %s: check the flow's factor sub-flow",
+                user.getId(), context.getRealm().getName());
+        context.getEvent().detail(PoclabEvents.REASON, "The flow completed without a POCLAB second factor");
+        context.getEvent().error(PoclabEvents.FACTOR_NOT_VERIFIED);
+        context.failure(AuthenticationFlowError.INTERNAL_ERROR);
+    }
+
+    private static void record(AuthenticationFlowContext context, String amr, boolean enrolled) {
+        context.getAuthenticationSession().setClientNote(PoclabNotes.FACTOR_AMR, amr);
+        context.getAuthenticationSession().setClientNote(PoclabNotes.FACTOR_ENROLLED, Boolean.toString(enrolled));
+        context.getEvent().detail(PoclabEvents.FACTOR, amr).detail(PoclabEvents.ENROLLED, Boolean.toString(enrolled));
+    }
+
+    @Override
+    public void action(AuthenticationFlowContext context) {
+        authenticate(context);
+    }
+
+    @Override
+    public boolean requiresUser() {
+        return true;
+    }
+
+    @Override
+    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
+        return true;
+    }
+
+    @Override
+    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

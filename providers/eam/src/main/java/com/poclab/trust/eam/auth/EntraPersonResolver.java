@@ -1,0 +1,100 @@
+package com.poclab.trust.eam.auth;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import com.poclab.trust.common.EnrollmentPolicy;
+import com.poclab.trust.eam.EamConstants;
+import com.poclab.trust.eam.hint.EntraHint;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * Finds the POCLAB person an Entra hint names, by {@code tid} + {@code oid} only. A person an
+ * admin declared by UPN (no Entra link yet) is pinned to the hint's tid + oid on first
+ * arrival; from then on only that oid matches. Under {@link EnrollmentPolicy#FIRST_USE}
+ * a stranger is created.
+ */
+public final class EntraPersonResolver {
+
+    private static final Pattern USERNAME_SAFE = Pattern.compile("[a-z0-9._@-]{1,200}");
+
+    /** Why no person could be resolved. */
+    public enum Refusal { NOT_PROVISIONED, UPN_PINNED_TO_ANOTHER_USER }
+
+    public record Resolution(UserModel user, boolean created, boolean pinned, Refusal refusal) {
+    }
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    public EntraPersonResolver(KeycloakSession session, RealmModel realm) {
+        this.session = session;
+        this.realm = realm;
+    }
+
+    public static String linkKey(String tid, String oid) {
+        return tid.toLowerCase(Locale.ROOT) + ":" + oid.toLowerCase(Locale.ROOT);
+    }
+
+    public Resolution resolve(EntraHint hint, EnrollmentPolicy policy) {
+        String key = linkKey(hint.tenantId(), hint.objectId());
+        Optional<UserModel> linked = session.users()
+                .searchForUserByUserAttributeStream(realm, EamConstants.ATTR_KEY, key).findFirst();
+        if (linked.isPresent()) {
+            return new Resolution(linked.get(), false, false, null);
+        }
+        Optional<UserModel> declared = declaredByName(hint);
+        if (declared.isPresent()) {
+            UserModel user = declared.get();
+            if (user.getFirstAttribute(EamConstants.ATTR_OID) != null) {
+                // A recycled UPN: the name belongs to an earlier Entra user, whose factor stays theirs.
+                return new Resolution(null, false, false, Refusal.UPN_PINNED_TO_ANOTHER_USER);
+            }
+            link(user, hint);
+            return new Resolution(user, false, true, null);
+        }
+        if (policy != EnrollmentPolicy.FIRST_USE) {
+            return new Resolution(null, false, false, Refusal.NOT_PROVISIONED);
+        }
+        return new Resolution(create(hint), true, false, null);
+    }
+
+    /** A person declared ahead of time under the hint's UPN (username or email). */
+    private Optional<UserModel> declaredByName(EntraHint hint) {
+        String upn = hint.upn() != null ? hint.upn() : hint.preferredUsername();
+        if (upn == null || upn.isBlank()) {
+            return Optional.empty();
+        }
+        String name = upn.toLowerCase(Locale.ROOT);
+        UserModel user = session.users().getUserByUsername(realm, name);
+        if (user == null && name.contains("@")) {
+            user = session.users().getUserByEmail(realm, name);
+        }
+        return Optional.ofNullable(user);
+    }
+
+    private UserModel create(EntraHint hint) {
+        String preferred = hint.preferredUsername() == null ? "" : hint.preferredUsername().toLowerCase(Locale.ROOT);
+        String username = USERNAME_SAFE.matcher(preferred).matches() && session.users().getUserByUsername(realm, preferred) == null
+                ? preferred : "entra-" + hint.objectId();
+        UserModel user = session.users().addUser(realm, username);
+        user.setEnabled(true);
+        String email = hint.email() != null ? hint.email() : (preferred.contains("@") ? preferred : null);
+        if (email != null && session.users().getUserByEmail(realm, email) == null) {
+            user.setEmail(email);
+        }
+        user.setFirstName(hint.givenName() != null ? hint.givenName() : hint.name());
+        user.setLastName(hint.familyName());
+        link(user, hint);
+        return user;
+    }
+
+    private static void link(UserModel user, EntraHint hint) {
+        user.setSingleAttribute(EamConstants.ATTR_TID, hint.tenantId());
+        user.setSingleAttribute(EamConstants.ATTR_OID, hint.objectId());
+        user.setSingleAttribute(EamConstants.ATTR_KEY, linkKey(hint.tenantId(), hint.objectId()));
+    }
+}

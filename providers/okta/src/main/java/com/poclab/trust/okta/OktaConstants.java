@@ -1,0 +1,18 @@
+package com.poclab.trust.okta;
+
+/** Names shared by the Okta authenticator, realm export and integrations page. */
+public final class OktaConstants {
+
+    /** Alias of the person authenticator's config in realm {@code okta}: the realm's Okta settings. */
+    public static final String SETTINGS_ALIAS = "poclab-okta-settings";
+    public static final String CLIENT_ID = "poclab-okta";
+
+    public static final String CONFIG_ORG_URL = "okta.org-url";
+    public static final String CONFIG_CUSTOM_DOMAINS = "okta.custom-domains";
+
+    /** Where Okta receives the code: {@code {org}/oauth2/v1/authorize/callback} (okta.md section 1). */
+    public static final String CALLBACK_PATH = "/oauth2/v1/authorize/callback";
+
+    private OktaConstants() {
+    }
+}
