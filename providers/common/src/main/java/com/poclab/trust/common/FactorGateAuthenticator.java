@@ -29,6 +29,7 @@ public class FactorGateAuthenticator implements Authenticator {
     public void authenticate(AuthenticationFlowContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         UserModel user = context.getUser();
+        PoclabEvents.withFlowDetails(authSession, context.getEvent());
         Optional<Factor> verified = Factor.verifiedIn(authSession, context.getRealm());
         if (verified.isPresent()) {
             record(context, verified.get().amr(), false);

@@ -1,7 +1,16 @@
 package com.poclab.trust.common;
 
+import org.keycloak.events.EventBuilder;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
 /** Event detail keys and error codes POCLAB adds to Keycloak's event log. */
 public final class PoclabEvents {
+
+    /**
+     * Client-note prefix of details every later event of the flow carries (each HTTP request
+     * of a flow has a new event builder): client-request-id, tid, oid.
+     */
+    private static final String FLOW_DETAIL_PREFIX = "poclab.event.";
     /** Why a flow was refused, in words an admin can act on (no token material). */
     public static final String REASON = "reason";
     public static final String FACTOR = "poclab_factor";
@@ -13,5 +22,23 @@ public final class PoclabEvents {
     public static final String CANCELLED = "poclab_cancelled";
 
     private PoclabEvents() {
+    }
+
+    /** Adds a detail to {@code event} now and to every later event of this flow. */
+    public static void flowDetail(AuthenticationSessionModel authSession, EventBuilder event, String key, String value) {
+        if (value != null) {
+            authSession.setClientNote(FLOW_DETAIL_PREFIX + key, value);
+            event.detail(key, value);
+        }
+    }
+
+    /** Adds the flow's details (see {@link #flowDetail}) to an event of a later request. */
+    public static EventBuilder withFlowDetails(AuthenticationSessionModel authSession, EventBuilder event) {
+        authSession.getClientNotes().forEach((note, value) -> {
+            if (note.startsWith(FLOW_DETAIL_PREFIX)) {
+                event.detail(note.substring(FLOW_DETAIL_PREFIX.length()), value);
+            }
+        });
+        return event;
     }
 }

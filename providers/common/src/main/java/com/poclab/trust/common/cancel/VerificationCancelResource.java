@@ -46,7 +46,7 @@ public class VerificationCancelResource {
         }
         session.getContext().setClient(client);
         session.getContext().setAuthenticationSession(authSession);
-        event.client(client).session(authSession.getParentSession().getId());
+        PoclabEvents.withFlowDetails(authSession, event.client(client));
         if (authSession.getAuthenticatedUser() != null) {
             event.user(authSession.getAuthenticatedUser());
         }

@@ -42,7 +42,7 @@ public class IdTokenHintAuthenticator implements Authenticator {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         EventBuilder event = context.getEvent();
         String requestId = loggable(authSession.getClientNote(EamConstants.NOTE_CLIENT_REQUEST_ID));
-        event.detail(EamConstants.DETAIL_CLIENT_REQUEST_ID, requestId);
+        PoclabEvents.flowDetail(authSession, event, EamConstants.DETAIL_CLIENT_REQUEST_ID, requestId);
 
         EamSettings settings;
         try {
@@ -75,7 +75,8 @@ public class IdTokenHintAuthenticator implements Authenticator {
             return;
         }
         EntraHint hint = ((HintValidation.Accepted) validation).hint();
-        event.detail(EamConstants.DETAIL_TID, hint.tenantId()).detail(EamConstants.DETAIL_OID, hint.objectId());
+        PoclabEvents.flowDetail(authSession, event, EamConstants.DETAIL_TID, hint.tenantId());
+        PoclabEvents.flowDetail(authSession, event, EamConstants.DETAIL_OID, hint.objectId());
 
         long lifespan = settings.maxAge().getSeconds() + 2 * settings.clockSkew().getSeconds();
         String nonce = authSession.getClientNote(OIDCLoginProtocol.NONCE_PARAM);

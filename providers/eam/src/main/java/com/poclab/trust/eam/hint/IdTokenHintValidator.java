@@ -79,13 +79,15 @@ public final class IdTokenHintValidator {
         } catch (JWSInputException | RuntimeException e) {
             return reject(HintRejection.MALFORMED, null);
         }
-        if (claims == null || jws.getHeader() == null || jws.getSignature() == null || jws.getSignature().length == 0) {
+        if (claims == null || jws.getHeader() == null) {
             return reject(HintRejection.MALFORMED, null);
         }
-
         String alg = jws.getHeader().getRawAlgorithm();
         if (!RS256.equals(alg)) {
             return reject(HintRejection.ALGORITHM_NOT_ALLOWED, "alg " + printable(alg));
+        }
+        if (jws.getSignature() == null || jws.getSignature().length == 0) {
+            return reject(HintRejection.MALFORMED, "no signature");
         }
         String kid = jws.getHeader().getKeyId();
         if (kid == null || !SAFE_KID.matcher(kid).matches()) {
