@@ -13,6 +13,9 @@ public final class OktaConstants {
     /** Where Okta receives the code: {@code {org}/oauth2/v1/authorize/callback} (okta.md section 1). */
     public static final String CALLBACK_PATH = "/oauth2/v1/authorize/callback";
 
+    /** Message key (theme-resources/messages): the name Okta sent is not a POCLAB person. */
+    public static final String MSG_PERSON_NOT_PROVISIONED = "poclabOktaPersonNotProvisioned";
+
     private OktaConstants() {
     }
 }

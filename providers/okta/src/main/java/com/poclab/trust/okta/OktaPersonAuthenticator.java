@@ -3,24 +3,31 @@ package com.poclab.trust.okta;
 import java.util.Locale;
 
 import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
 
 import com.poclab.trust.common.EnrollmentPolicy;
 import com.poclab.trust.common.PoclabEvents;
 import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.browser.UsernameForm;
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
 import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.FormMessage;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.services.validation.Validation;
 
 /**
  * Identifies the person Okta sends, without a password (Okta already checked it): Keycloak's
  * own username form, prefilled from {@code login_hint} (never trusted as proof: the POCLAB
  * factor follows). Under the first-use enrollment policy, an unknown name is created as a
- * person who then enrolls a factor.
+ * person who then enrolls a factor; under pre-provisioned it is refused with a message that
+ * says so.
  */
 public class OktaPersonAuthenticator implements Authenticator {
 
@@ -42,20 +49,44 @@ public class OktaPersonAuthenticator implements Authenticator {
     public void action(AuthenticationFlowContext context) {
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         String username = form.getFirst(AuthenticationManager.FORM_USERNAME);
-        if (policy(context.getAuthenticatorConfig()) == EnrollmentPolicy.FIRST_USE && username != null && !username.isBlank()
-                && !form.containsKey("cancel")) {
-            String name = username.trim().toLowerCase(Locale.ROOT);
-            RealmModel realm = context.getRealm();
-            if (KeycloakModelUtils.findUserByNameOrEmail(context.getSession(), realm, name) == null && name.length() <= 255) {
-                UserModel user = context.getSession().users().addUser(realm, name);
+        if (username == null || username.isBlank() || form.containsKey("cancel")) {
+            usernameForm.action(context);
+            return;
+        }
+        String name = username.trim();
+        RealmModel realm = context.getRealm();
+        if (KeycloakModelUtils.findUserByNameOrEmail(context.getSession(), realm, name) == null) {
+            if (policy(context.getAuthenticatorConfig()) != EnrollmentPolicy.FIRST_USE) {
+                refuseNotProvisioned(context, name, form);
+                return;
+            }
+            String lowerCase = name.toLowerCase(Locale.ROOT);
+            if (lowerCase.length() <= 255) {
+                UserModel user = context.getSession().users().addUser(realm, lowerCase);
                 user.setEnabled(true);
-                if (name.contains("@")) {
-                    user.setEmail(name);
+                if (lowerCase.contains("@")) {
+                    user.setEmail(lowerCase);
                 }
                 context.getEvent().detail(PoclabEvents.REASON, "Person created on first use");
             }
         }
         usernameForm.action(context);
+    }
+
+    /**
+     * Pre-provisioned: say plainly that this name is not a POCLAB person (Keycloak's "invalid
+     * username" would send them retyping a name Okta already vouched for). The username form
+     * already tells a stranger whether a name exists, so this reveals nothing more.
+     */
+    private static void refuseNotProvisioned(AuthenticationFlowContext context, String name, MultivaluedMap<String, String> form) {
+        context.getEvent().detail(Details.USERNAME, name)
+                .detail(PoclabEvents.REASON, "Not provisioned: the enrollment policy admits only people an admin created")
+                .error(Errors.USER_NOT_FOUND);
+        Response challenge = context.form()
+                .setFormData(form)
+                .addError(new FormMessage(Validation.FIELD_USERNAME, OktaConstants.MSG_PERSON_NOT_PROVISIONED, name))
+                .createLoginUsername();
+        context.failureChallenge(AuthenticationFlowError.INVALID_USER, challenge);
     }
 
     static EnrollmentPolicy policy(AuthenticatorConfigModel config) {
