@@ -26,6 +26,7 @@ public class PoclabServerConfig implements KeycloakServerConfig {
                 .dependency(GROUP_ID, "poclab-common")
                 .dependency(GROUP_ID, "poclab-eam")
                 .dependency(GROUP_ID, "poclab-okta")
+                .dependency(GROUP_ID, "poclab-integrations")
                 .dependency(GROUP_ID, "poclab-theme");
     }
 
