@@ -1,0 +1,209 @@
+package com.poclab.trust.benchmark;
+
+import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.constantConcurrentUsers;
+import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.global;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import io.gatling.app.Gatling$;
+import io.gatling.javaapi.core.PopulationBuilder;
+import io.gatling.javaapi.http.HttpProtocolBuilder;
+
+/**
+ * Runs the benchmark against a Keycloak that is already up (see benchmark/run.sh): prepares the
+ * realms, then for each scenario measures throughput at saturation (closed model, fixed concurrency)
+ * and latency at half that rate (open model), then a soak of all three at half saturation between
+ * two heap measurements, and writes target/benchmark/report.md. Each phase is its own Gatling run
+ * with its own HTML report.
+ */
+public final class BenchmarkRunner {
+
+    public static final List<String> SCENARIOS = List.of(RoundTrips.EAM, RoundTrips.OKTA, RoundTrips.BASELINE);
+
+    /** Per scenario: what a phase produced. */
+    public record ScenarioResult(String scenario, int people, double flowsPerSecond, int saturationOk, int saturationFailed,
+            double cpuSecondsPerFlow, double keycloakCores, double machineCores, double halfRate, int halfOk, int halfFailed,
+            double p50, double p95, double p99, int totpWaits) {
+    }
+
+    /** The smoke run: Gatling's exit status and each scenario's ok and failed flows. */
+    public record SmokeResult(int gatlingStatus, Map<String, int[]> flows, int jwksFetches, int publishedKeys) {
+    }
+
+    private final BenchmarkSettings settings;
+    private final Path out;
+
+    BenchmarkRunner(BenchmarkSettings settings) {
+        this.settings = settings;
+        this.out = Path.of(settings.outputDir()).toAbsolutePath();
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchmarkSettings settings = BenchmarkSettings.fromSystemProperties();
+        if (settings.keycloakPid() <= 0) {
+            throw new IllegalArgumentException("-Dbenchmark.keycloak-pid=<pid of the Keycloak JVM> is required (run.sh sets it)");
+        }
+        new BenchmarkRunner(settings).benchmark();
+    }
+
+    /** Each scenario once with a few people: proves the request chains still match the server. */
+    public static SmokeResult smoke(String keycloakBase, Supplier<String> adminAccessTokens, Path outputDir) throws IOException {
+        BenchmarkSettings settings = BenchmarkSettings.smoke(keycloakBase, outputDir.toString());
+        BenchmarkRunner runner = new BenchmarkRunner(settings);
+        BenchmarkRealms realms = new BenchmarkRealms(new KeycloakAdmin(keycloakBase, adminAccessTokens));
+        try (LoopbackEntra entra = new LoopbackEntra()) {
+            RoundTrips trips = new RoundTrips(entra, realms.prepare(entra, settings));
+            List<PopulationBuilder> populations = new ArrayList<>();
+            for (String scenario : SCENARIOS) {
+                populations.add(trips.scenarioFor(scenario).injectOpen(atOnceUsers(settings.saturationConcurrency())));
+            }
+            int status = runner.gatling("smoke", new LoadPlan(populations, RoundTrips.protocol(keycloakBase),
+                    List.of(global().failedRequests().count().is(0L))));
+            Map<String, int[]> flows = new LinkedHashMap<>();
+            for (String scenario : SCENARIOS) {
+                List<FlowRecorder.Flow> done = trips.recorder(scenario).drain();
+                int ok = (int) done.stream().filter(FlowRecorder.Flow::ok).count();
+                flows.put(scenario, new int[] {ok, done.size() - ok});
+            }
+            return new SmokeResult(status, flows, entra.jwksFetches(), entra.publishedKeys());
+        } finally {
+            realms.restore();
+        }
+    }
+
+    private void benchmark() throws IOException {
+        Files.createDirectories(out);
+        KeycloakProcess keycloak = new KeycloakProcess(settings.keycloakPid());
+        BenchmarkReport report = new BenchmarkReport(settings, out);
+        KeycloakAdmin admin = new KeycloakAdmin(settings.keycloakBase(), settings.adminUser(), settings.adminPassword());
+        try (LoopbackEntra entra = new LoopbackEntra()) {
+            long setupStart = System.nanoTime();
+            RoundTrips trips = new RoundTrips(entra, new BenchmarkRealms(admin).prepare(entra, settings));
+            report.setupSeconds((System.nanoTime() - setupStart) / 1e9);
+            HttpProtocolBuilder protocol = RoundTrips.protocol(settings.keycloakBase());
+
+            if (settings.warmupSeconds() > 0) {
+                List<PopulationBuilder> warmup = new ArrayList<>();
+                for (String scenario : SCENARIOS) {
+                    warmup.add(trips.scenarioFor(scenario).injectClosed(constantConcurrentUsers(Math.max(1, settings.saturationConcurrency() / 3))
+                            .during(Duration.ofSeconds(settings.warmupSeconds()))));
+                }
+                gatling("0-warm-up", new LoadPlan(warmup, protocol, List.of()));
+                SCENARIOS.forEach(s -> trips.recorder(s).drain());
+            }
+
+            List<ScenarioResult> results = new ArrayList<>();
+            for (String scenario : SCENARIOS) {
+                results.add(measure(scenario, trips, protocol, keycloak));
+            }
+
+            long heapBeforeSoak = keycloak.heapUsedAfterGc();
+            List<PopulationBuilder> soak = new ArrayList<>();
+            for (ScenarioResult result : results) {
+                // All three together at half of saturation: each at a third of its own half-saturation rate.
+                soak.add(trips.scenarioFor(result.scenario()).injectOpen(constantUsersPerSec(result.flowsPerSecond() / 6)
+                        .during(Duration.ofSeconds(settings.soakSeconds())).randomized()));
+            }
+            if (settings.soakSeconds() > 0) {
+                gatling("9-soak", new LoadPlan(soak, protocol, List.of()));
+            }
+            int soakOk = 0;
+            int soakFailed = 0;
+            for (String scenario : SCENARIOS) {
+                for (FlowRecorder.Flow flow : trips.recorder(scenario).drain()) {
+                    if (flow.ok()) {
+                        soakOk++;
+                    } else {
+                        soakFailed++;
+                    }
+                }
+            }
+            long heapAfterSoak = keycloak.heapUsedAfterGc();
+            report.write(results, heapBeforeSoak, heapAfterSoak, soakOk, soakFailed, entra.jwksFetches(), entra.publishedKeys());
+        }
+    }
+
+    private ScenarioResult measure(String scenario, RoundTrips trips, HttpProtocolBuilder protocol, KeycloakProcess keycloak) {
+        String tag = (SCENARIOS.indexOf(scenario) + 1) + "-" + scenario.toLowerCase().replaceAll("[^a-z0-9]+", "-");
+        Population people = trips.population(scenario);
+        int waitsBefore = people.exhausted();
+
+        MachineCpu machineBefore = MachineCpu.now();
+        double cpuBefore = keycloak.cpuSeconds();
+        long wallBefore = System.nanoTime();
+        gatling(tag + "-saturation", new LoadPlan(List.of(trips.scenarioFor(scenario).injectClosed(
+                constantConcurrentUsers(settings.saturationConcurrency()).during(Duration.ofSeconds(settings.saturationSeconds())))),
+                protocol, List.of()));
+        double wall = (System.nanoTime() - wallBefore) / 1e9;
+        double cpu = keycloak.cpuSeconds() - cpuBefore;
+        double machine = MachineCpu.now().busySecondsSince(machineBefore);
+
+        List<FlowRecorder.Flow> saturation = trips.recorder(scenario).drain();
+        long firstStart = saturation.stream().mapToLong(FlowRecorder.Flow::startNanos).min().orElse(0);
+        long windowEnd = firstStart + settings.saturationSeconds() * 1_000_000_000L;
+        long okInWindow = saturation.stream().filter(f -> f.ok() && f.endNanos() <= windowEnd).count();
+        int ok = (int) saturation.stream().filter(FlowRecorder.Flow::ok).count();
+        double flowsPerSecond = okInWindow / (double) settings.saturationSeconds();
+
+        double halfRate = Math.max(0.5, flowsPerSecond / 2);
+        gatling(tag + "-half-saturation", new LoadPlan(List.of(trips.scenarioFor(scenario).injectOpen(
+                constantUsersPerSec(halfRate).during(Duration.ofSeconds(settings.halfSaturationSeconds())).randomized())),
+                protocol, List.of()));
+        List<FlowRecorder.Flow> half = trips.recorder(scenario).drain();
+        double[] millis = half.stream().filter(FlowRecorder.Flow::ok).mapToDouble(FlowRecorder.Flow::millis).sorted().toArray();
+
+        return new ScenarioResult(scenario, people.size(), flowsPerSecond, ok, saturation.size() - ok,
+                ok == 0 ? Double.NaN : cpu / ok, cpu / wall, machine / wall, halfRate, millis.length, half.size() - millis.length,
+                percentile(millis, 50), percentile(millis, 95), percentile(millis, 99), people.exhausted() - waitsBefore);
+    }
+
+    /** One Gatling run; its HTML report goes to {@code gatling/<phase>/}. Returns Gatling's exit status. */
+    private int gatling(String phase, LoadPlan plan) {
+        LoadPlan.handOver(plan);
+        Path results = out.resolve("gatling").resolve(phase);
+        return Gatling$.MODULE$.fromArgs(new String[] {
+            "-s", PoclabSimulation.class.getName(),
+            "-rf", results.toString(),
+            "-rd", phase});
+    }
+
+    static double percentile(double[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    /** Busy CPU time of the whole machine (all processes), from /proc/stat. */
+    record MachineCpu(long busyTicks) {
+        static MachineCpu now() {
+            try {
+                String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                long busy = 0;
+                for (int i = 1; i < cpu.length && i <= 8; i++) {
+                    if (i != 4 && i != 5) { // idle and iowait
+                        busy += Long.parseLong(cpu[i]);
+                    }
+                }
+                return new MachineCpu(busy);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        double busySecondsSince(MachineCpu before) {
+            return (busyTicks - before.busyTicks) / 100.0;
+        }
+    }
+}
