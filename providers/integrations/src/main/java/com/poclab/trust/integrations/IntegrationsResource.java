@@ -111,7 +111,7 @@ public class IntegrationsResource {
     public Response saveOkta() {
         return change(false, (admin, form) -> {
             Page page = new Page(admin);
-            if (page.okta.save(form.getFirst("org_url"), form.getFirst("custom_domains"))) {
+            if (page.okta.save(session, form.getFirst("org_url"), form.getFirst("custom_domains"))) {
                 AdminEventBuilder event = adminEvent(admin, page.okta.realm());
                 event.operation(OperationType.UPDATE).resource(ResourceType.AUTHENTICATOR_CONFIG)
                         .resourcePath("authentication", "config", page.okta.settings().getId())
@@ -141,7 +141,7 @@ public class IntegrationsResource {
                 page.notice = "integrations.okta.secretNotRegenerated";
                 return render(admin, page, Response.Status.CONFLICT);
             }
-            page.okta.regenerateSecret();
+            page.okta.regenerateSecret(session);
             // Like the admin console's regenerate, minus the representation: the secret stays out of the event log.
             adminEvent(admin, page.okta.realm()).operation(OperationType.ACTION).resource(ResourceType.CLIENT)
                     .resourcePath("clients", page.okta.client().getId(), "client-secret").success();

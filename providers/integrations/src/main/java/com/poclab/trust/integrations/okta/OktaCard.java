@@ -12,14 +12,13 @@ import com.poclab.trust.integrations.IntegrationsConstants;
 import com.poclab.trust.integrations.check.CheckResult;
 import com.poclab.trust.integrations.check.DeploymentCheck;
 import com.poclab.trust.okta.OktaConstants;
+import com.poclab.trust.okta.OktaIntegration;
 import com.poclab.trust.okta.OktaOrg;
 import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
-import org.keycloak.protocol.oidc.OIDCClientSecretConfigWrapper;
 
 /**
  * The Okta card: the org URL and custom domains of realm okta's person step
@@ -60,11 +59,12 @@ public final class OktaCard {
 
     /**
      * Validates the org URL and custom domains ({@link OktaOrg}: https, host only, no trailing
-     * slash); on success writes them and replaces the client's redirect URIs with the derived ones.
+     * slash), field by field; on success {@link OktaIntegration#configureOrg} writes them and replaces
+     * the client's redirect URIs with the derived ones.
      *
      * @return false with {@link #getErrors()} filled when the input is refused
      */
-    public boolean save(String orgUrlInput, String customDomainsInput) {
+    public boolean save(KeycloakSession session, String orgUrlInput, String customDomainsInput) {
         orgUrl = orgUrlInput == null ? "" : orgUrlInput.trim();
         customDomains = customDomainsInput == null ? "" : customDomainsInput.trim();
         OktaOrg org = null;
@@ -88,21 +88,15 @@ public final class OktaCard {
         if (!errors.isEmpty()) {
             return false;
         }
-        Map<String, String> config = new HashMap<>(settings.getConfig() == null ? Map.of() : settings.getConfig());
-        config.put(OktaConstants.CONFIG_ORG_URL, org.orgUrl());
-        config.put(OktaConstants.CONFIG_CUSTOM_DOMAINS, String.join(Constants.CFG_DELIMITER, org.customDomains()));
-        settings.setConfig(config);
-        realm.updateAuthenticatorConfig(settings);
-        client.setRedirectUris(new LinkedHashSet<>(org.redirectUris()));
+        org = OktaIntegration.configureOrg(session, realm, orgUrl, customDomains);
         orgUrl = org.orgUrl();
         customDomains = String.join("\n", org.customDomains());
         return true;
     }
 
     /** Generates a new secret; the old one stops working at once (as the admin console's Regenerate). */
-    public String regenerateSecret() {
-        newSecret = KeycloakModelUtils.generateSecret(client);
-        OIDCClientSecretConfigWrapper.fromClientModel(client).removeClientSecretRotationInfo();
+    public String regenerateSecret(KeycloakSession session) {
+        newSecret = OktaIntegration.regenerateSecret(session, realm);
         client.setAttribute(IntegrationsConstants.ATTR_SECRET_GENERATED_AT, Long.toString(Instant.now().getEpochSecond()));
         return newSecret;
     }
