@@ -135,6 +135,19 @@ public class OktaFlowIT {
     }
 
     @Test
+    @DisplayName("Okta sends the same person again in the same browser -> the factor is asked again, no SSO shortcut")
+    void everyVerificationAsksTheFactorAgain() {
+        Person person = provision("same-browser");
+        PersonBrowser browser = newBrowser();
+        signIn(browser, testOkta.authorize(person.username, false), person);
+
+        Page page = browser.open(testOkta.authorize(person.username, false).url());
+        assertNull(page.redirect(), "no code without verification, even with a Keycloak session in the browser");
+        page = browser.submit(page.form("kc-form-login"), Map.of());
+        assertTrue(page.hasForm("kc-otp-login-form"), "the OTP is asked again: " + page.text());
+    }
+
+    @Test
     @DisplayName("The person cancels on the verification page -> Okta receives error=access_denied with its state")
     void cancelReachesOktaAsAccessDenied() {
         Person person = enrolledPerson("cancel");
