@@ -153,6 +153,10 @@ public final class BenchmarkRunner {
         long windowEnd = firstStart + settings.saturationSeconds() * 1_000_000_000L;
         long okInWindow = saturation.stream().filter(f -> f.ok() && f.endNanos() <= windowEnd).count();
         int ok = (int) saturation.stream().filter(FlowRecorder.Flow::ok).count();
+        if (ok == 0) {
+            throw new IllegalStateException(scenario + ": no round trip completed at saturation (" + saturation.size()
+                    + " failed); Gatling's report in " + out.resolve("gatling").resolve(tag + "-saturation") + " says which step");
+        }
         double flowsPerSecond = okInWindow / (double) settings.saturationSeconds();
 
         double halfRate = Math.max(0.5, flowsPerSecond / 2);
