@@ -63,12 +63,13 @@ public final class BenchmarkRunner {
         BenchmarkRealms realms = new BenchmarkRealms(new KeycloakAdmin(keycloakBase, adminAccessTokens));
         try (LoopbackEntra entra = new LoopbackEntra()) {
             RoundTrips trips = new RoundTrips(entra, realms.prepare(entra, settings));
-            List<PopulationBuilder> populations = new ArrayList<>();
-            for (String scenario : SCENARIOS) {
-                populations.add(trips.scenarioFor(scenario).injectOpen(atOnceUsers(settings.saturationConcurrency())));
-            }
-            int status = runner.gatling("smoke", new LoadPlan(populations, RoundTrips.protocol(keycloakBase),
-                    List.of(global().failedRequests().count().is(0L))));
+            int status = runner.gatling("smoke", () -> {
+                List<PopulationBuilder> populations = new ArrayList<>();
+                for (String scenario : SCENARIOS) {
+                    populations.add(trips.scenarioFor(scenario).injectOpen(atOnceUsers(settings.saturationConcurrency())));
+                }
+                return new LoadPlan(populations, RoundTrips.protocol(keycloakBase), List.of(global().failedRequests().count().is(0L)));
+            });
             Map<String, int[]> flows = new LinkedHashMap<>();
             for (String scenario : SCENARIOS) {
                 List<FlowRecorder.Flow> done = trips.recorder(scenario).drain();
@@ -90,15 +91,17 @@ public final class BenchmarkRunner {
             long setupStart = System.nanoTime();
             RoundTrips trips = new RoundTrips(entra, new BenchmarkRealms(admin).prepare(entra, settings));
             report.setupSeconds((System.nanoTime() - setupStart) / 1e9);
-            HttpProtocolBuilder protocol = RoundTrips.protocol(settings.keycloakBase());
+            Supplier<HttpProtocolBuilder> protocol = () -> RoundTrips.protocol(settings.keycloakBase());
 
             if (settings.warmupSeconds() > 0) {
-                List<PopulationBuilder> warmup = new ArrayList<>();
-                for (String scenario : SCENARIOS) {
-                    warmup.add(trips.scenarioFor(scenario).injectClosed(constantConcurrentUsers(Math.max(1, settings.saturationConcurrency() / 3))
-                            .during(Duration.ofSeconds(settings.warmupSeconds()))));
-                }
-                gatling("0-warm-up", new LoadPlan(warmup, protocol, List.of()));
+                gatling("0-warm-up", () -> {
+                    List<PopulationBuilder> warmup = new ArrayList<>();
+                    for (String scenario : SCENARIOS) {
+                        warmup.add(trips.scenarioFor(scenario).injectClosed(constantConcurrentUsers(Math.max(1, settings.saturationConcurrency() / 3))
+                                .during(Duration.ofSeconds(settings.warmupSeconds()))));
+                    }
+                    return new LoadPlan(warmup, protocol.get(), List.of());
+                });
                 SCENARIOS.forEach(s -> trips.recorder(s).drain());
             }
 
@@ -108,14 +111,16 @@ public final class BenchmarkRunner {
             }
 
             long heapBeforeSoak = keycloak.heapUsedAfterGc();
-            List<PopulationBuilder> soak = new ArrayList<>();
-            for (ScenarioResult result : results) {
-                // All three together at half of saturation: each at a third of its own half-saturation rate.
-                soak.add(trips.scenarioFor(result.scenario()).injectOpen(constantUsersPerSec(result.flowsPerSecond() / 6)
-                        .during(Duration.ofSeconds(settings.soakSeconds())).randomized()));
-            }
             if (settings.soakSeconds() > 0) {
-                gatling("9-soak", new LoadPlan(soak, protocol, List.of()));
+                gatling("9-soak", () -> {
+                    List<PopulationBuilder> soak = new ArrayList<>();
+                    for (ScenarioResult result : results) {
+                        // All three together at half of saturation: each at a third of its own half-saturation rate.
+                        soak.add(trips.scenarioFor(result.scenario()).injectOpen(constantUsersPerSec(result.flowsPerSecond() / 6)
+                                .during(Duration.ofSeconds(settings.soakSeconds())).randomized()));
+                    }
+                    return new LoadPlan(soak, protocol.get(), List.of());
+                });
             }
             int soakOk = 0;
             int soakFailed = 0;
@@ -133,7 +138,7 @@ public final class BenchmarkRunner {
         }
     }
 
-    private ScenarioResult measure(String scenario, RoundTrips trips, HttpProtocolBuilder protocol, KeycloakProcess keycloak) {
+    private ScenarioResult measure(String scenario, RoundTrips trips, Supplier<HttpProtocolBuilder> protocol, KeycloakProcess keycloak) {
         String tag = (SCENARIOS.indexOf(scenario) + 1) + "-" + scenario.toLowerCase().replaceAll("[^a-z0-9]+", "-");
         Population people = trips.population(scenario);
         int waitsBefore = people.exhausted();
@@ -141,9 +146,9 @@ public final class BenchmarkRunner {
         MachineCpu machineBefore = MachineCpu.now();
         double cpuBefore = keycloak.cpuSeconds();
         long wallBefore = System.nanoTime();
-        gatling(tag + "-saturation", new LoadPlan(List.of(trips.scenarioFor(scenario).injectClosed(
+        gatling(tag + "-saturation", () -> new LoadPlan(List.of(trips.scenarioFor(scenario).injectClosed(
                 constantConcurrentUsers(settings.saturationConcurrency()).during(Duration.ofSeconds(settings.saturationSeconds())))),
-                protocol, List.of()));
+                protocol.get(), List.of()));
         double wall = (System.nanoTime() - wallBefore) / 1e9;
         double cpu = keycloak.cpuSeconds() - cpuBefore;
         double machine = MachineCpu.now().busySecondsSince(machineBefore);
@@ -160,9 +165,9 @@ public final class BenchmarkRunner {
         double flowsPerSecond = okInWindow / (double) settings.saturationSeconds();
 
         double halfRate = Math.max(0.5, flowsPerSecond / 2);
-        gatling(tag + "-half-saturation", new LoadPlan(List.of(trips.scenarioFor(scenario).injectOpen(
+        gatling(tag + "-half-saturation", () -> new LoadPlan(List.of(trips.scenarioFor(scenario).injectOpen(
                 constantUsersPerSec(halfRate).during(Duration.ofSeconds(settings.halfSaturationSeconds())).randomized())),
-                protocol, List.of()));
+                protocol.get(), List.of()));
         List<FlowRecorder.Flow> half = trips.recorder(scenario).drain();
         double[] millis = half.stream().filter(FlowRecorder.Flow::ok).mapToDouble(FlowRecorder.Flow::millis).sorted().toArray();
 
@@ -172,7 +177,7 @@ public final class BenchmarkRunner {
     }
 
     /** One Gatling run; its HTML report goes to {@code gatling/<phase>/}. Returns Gatling's exit status. */
-    private int gatling(String phase, LoadPlan plan) {
+    private int gatling(String phase, Supplier<LoadPlan> plan) {
         LoadPlan.handOver(plan);
         Path results = out.resolve("gatling").resolve(phase);
         return Gatling$.MODULE$.fromArgs(new String[] {
