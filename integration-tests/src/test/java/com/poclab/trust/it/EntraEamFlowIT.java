@@ -107,6 +107,20 @@ public class EntraEamFlowIT {
     }
 
     @Test
+    public void twoPeopleOneAfterTheOtherOnASharedBrowserAreEachVerified() throws Exception {
+        try (Browser shared = browser()) {
+            for (int person = 0; person < 2; person++) {
+                TestEntra.HintBuilder hint = entra.hint(TENANT, TestEntra.newGuid());
+                Map<String, String> request = PoclabEam.entraRequest(hint.build());
+                Browser.Page setup = shared.post(authEndpoint(), request);
+                Element form = setup.form("#kc-totp-settings-form");
+                TotpDevice phone = new TotpDevice(form.selectFirst("input[name=totpSecret]").attr("value"));
+                assertMfaIdToken(shared.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone")), request, hint);
+            }
+        }
+    }
+
+    @Test
     public void anEightKilobyteHintReachesPoclabWhole() throws Exception {
         TestEntra.HintBuilder hint = entra.hint(TENANT, TestEntra.newGuid()).claim("xms_pad", TestEntra.randomBase64(4800));
         String raw = hint.build();

@@ -5,6 +5,7 @@ import java.util.Locale;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
+import com.poclab.trust.common.EarlierSession;
 import com.poclab.trust.common.EnrollmentPolicy;
 import com.poclab.trust.common.PoclabEvents;
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -42,6 +43,7 @@ public class OktaPersonAuthenticator implements Authenticator {
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
+        EarlierSession.end(context);
         usernameForm.authenticate(context);
     }
 

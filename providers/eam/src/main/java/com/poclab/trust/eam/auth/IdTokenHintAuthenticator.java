@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
 
+import com.poclab.trust.common.EarlierSession;
 import com.poclab.trust.common.PoclabEvents;
 import com.poclab.trust.common.ProtocolDenial;
 import com.poclab.trust.eam.EamConstants;
@@ -118,6 +119,7 @@ public class IdTokenHintAuthenticator implements Authenticator {
         if (person.created() || person.pinned()) {
             event.detail(PoclabEvents.REASON, person.created() ? "Person created on first use" : "Declared person linked to tid+oid");
         }
+        EarlierSession.end(context);
         context.setUser(user);
         context.success();
     }
