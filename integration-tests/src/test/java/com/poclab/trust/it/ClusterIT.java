@@ -173,6 +173,8 @@ public class ClusterIT {
         }
         assertRefusedOn(node2, hint, "eam_hint_replayed");
         assertEquals(before + 1, metric(node2, replayed), "one more refusal counted with its reason");
+        assertTrue(metric(node2, "poclab_entra_jwks_fetches_total\\{outcome=\"success\"\\}") >= 1, "Entra key fetches are counted");
+        assertEquals(0, metric(node2, "poclab_entra_jwks_fetches_total\\{outcome=\"failure\"\\}"), "no failed fetch");
     }
 
     @Test

@@ -3,6 +3,8 @@ package com.poclab.trust.it.cluster;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +46,7 @@ public final class TwoNodeCluster implements AutoCloseable {
     private final String adminPassword = UUID.randomUUID().toString();
     private final List<Node> nodes = new ArrayList<>();
     private TestPostgres postgres;
+    private FileLock portsLock;
 
     /** One Keycloak process: its own copy of the built distribution, ports and log. */
     public final class Node {
@@ -138,6 +142,7 @@ public final class TwoNodeCluster implements AutoCloseable {
         Commands.deleteRecursively(workDir);
         Files.createDirectories(workDir);
         TwoNodeCluster cluster = new TwoNodeCluster(workDir);
+        cluster.lockPorts();
         Thread cleanup = new Thread(cluster::closeQuietly, "poclab-cluster-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
@@ -160,6 +165,13 @@ public final class TwoNodeCluster implements AutoCloseable {
             throw e;
         }
         return cluster;
+    }
+
+    /** The ports are fixed: a second cluster run on this machine (another checkout) waits for this one. */
+    private void lockPorts() throws IOException {
+        FileChannel channel = FileChannel.open(Path.of(System.getProperty("java.io.tmpdir"), "poclab-cluster.lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        portsLock = channel.lock();
     }
 
     public Node node(int index) {
@@ -281,6 +293,10 @@ public final class TwoNodeCluster implements AutoCloseable {
         if (postgres != null) {
             postgres.close();
             postgres = null;
+        }
+        if (portsLock != null) {
+            portsLock.channel().close();
+            portsLock = null;
         }
     }
 }
