@@ -1,5 +1,6 @@
 package com.poclab.trust.eam.hint;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
@@ -82,7 +83,8 @@ public final class IdTokenHintValidator {
         if (claims == null || jws.getHeader() == null) {
             return reject(HintRejection.MALFORMED, null);
         }
-        String alg = jws.getHeader().getRawAlgorithm();
+        // getRawAlgorithm() throws when the header has no alg (found by IdTokenHintValidatorFuzzTest).
+        String alg = jws.getHeader().getAlgorithm() == null ? null : jws.getHeader().getAlgorithm().name();
         if (!RS256.equals(alg)) {
             return reject(HintRejection.ALGORITHM_NOT_ALLOWED, "alg " + printable(alg));
         }
@@ -129,8 +131,8 @@ public final class IdTokenHintValidator {
         if (iat > now + skew) {
             return reject(HintRejection.ISSUED_IN_FUTURE, "iat " + iat);
         }
-        if (now - iat > maxAge.getSeconds() + skew) {
-            return reject(HintRejection.TOO_OLD, "issued " + (now - iat) + " s ago");
+        if (iat < now - maxAge.getSeconds() - skew) { // not now - iat: that overflows for a far-past iat
+            return reject(HintRejection.TOO_OLD, "iat " + iat);
         }
         Long nbf = number(claims, "nbf");
         if (claims.containsKey("nbf") && nbf == null) {
@@ -186,8 +188,19 @@ public final class IdTokenHintValidator {
         return claims.get(name) instanceof String s ? s : null;
     }
 
+    /** A NumericDate that fits a long; longValue() would wrap a larger integer into range. */
     private static Long number(Map<String, Object> claims, String name) {
-        return claims.get(name) instanceof Number n ? n.longValue() : null;
+        Object value = claims.get(name);
+        if (value instanceof Integer || value instanceof Long) {
+            return ((Number) value).longValue();
+        }
+        if (value instanceof BigInteger big) {
+            return big.bitLength() < Long.SIZE ? big.longValue() : null;
+        }
+        if (value instanceof Double d) {
+            return Double.isFinite(d) && Math.abs(d) < 1e15 ? d.longValue() : null;
+        }
+        return null;
     }
 
     /** A header or claim value made safe for the event log: short, printable ASCII. */
