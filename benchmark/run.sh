@@ -63,7 +63,8 @@ KC_PID=$(pgrep -f -- "-Dkc.home.dir=$KC_DIR/bin" | head -n 1)
 [[ -n $KC_PID ]] || { log "Cannot find the Keycloak JVM of $KC_DIR"; exit 1; }
 log "POCLAB is up (Keycloak pid $KC_PID); running the benchmark"
 
-java -Xmx2g -cp "$ROOT/benchmark/target/classes:$(cat "$ROOT/benchmark/target/classpath.txt")" \
+# --add-opens: Gatling's stats writer reads String internals (its Maven plugin adds the same option).
+java -Xmx2g --add-opens=java.base/java.lang=ALL-UNNAMED -cp "$ROOT/benchmark/target/classes:$(cat "$ROOT/benchmark/target/classpath.txt")" \
   -Dbenchmark.keycloak-pid="$KC_PID" -Dbenchmark.output="$OUT" "$@" \
   com.poclab.trust.benchmark.BenchmarkRunner
 log "Report: $OUT/report.md"
