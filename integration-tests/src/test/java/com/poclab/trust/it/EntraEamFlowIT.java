@@ -84,6 +84,9 @@ public class EntraEamFlowIT {
 
             assertMfaIdToken(answer, request, hint);
         }
+        EventRepresentation login = eventFor("LOGIN", request.get("client-request-id"));
+        assertEquals(oid, login.getDetails().get("oid"), "the enrollment's LOGIN event names the Entra user");
+        assertEquals(TENANT, login.getDetails().get("tid"));
     }
 
     @Test

@@ -39,7 +39,8 @@ public class FoundationIT {
     private static final Map<String, Set<String>> OUR_PROVIDERS = Map.of(
             "authenticator", Set.of("poclab-eam-hint", "poclab-okta-person", "poclab-factor-gate"),
             "protocol-mapper", Set.of("poclab-eam-claims-mapper", "poclab-amr-mapper"),
-            "realm-restapi-extension", Set.of("poclab", "poclab-integrations"));
+            "realm-restapi-extension", Set.of("poclab", "poclab-integrations"),
+            "required-action", Set.of("poclab-flow-details"));
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
