@@ -79,8 +79,7 @@ public class EntraEamPasskeyIT {
 
     @BeforeEach
     void configureRealmForThisEntra() {
-        PoclabEam.configure(eam.admin(), Map.of("entra.authority", entra.authority(), "entra.tenants", TENANT,
-                "entra.app-id", "", "enrollment.policy", "first-use"));
+        PoclabEam.trust(eam.admin(), entra, TENANT);
     }
 
     @Test

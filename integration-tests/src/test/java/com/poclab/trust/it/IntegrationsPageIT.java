@@ -223,7 +223,7 @@ public class IntegrationsPageIT {
     @Test
     public void theEamVerificationPageRendersInThePoclabTheme() throws Exception {
         try (TestEntra entra = new TestEntra()) {
-            PoclabEam.configure(eam.admin(), Map.of("entra.authority", entra.authority(), "entra.tenants", TENANT, "enrollment.policy", "first-use"));
+            PoclabEam.trust(eam.admin(), entra, TENANT);
             TestEntra.HintBuilder hint = entra.hint(TENANT, TestEntra.newGuid());
             String person = (String) hint.claimValue("preferred_username");
             browser.open(urls.getBase() + "/realms/eam/");

@@ -29,6 +29,12 @@ public final class PoclabEam {
         realm.flows().updateAuthenticatorConfig(config.getId(), config);
     }
 
+    /** Points realm eam at a test Entra: its authority, its tenant on the allow-list, first-use enrollment. */
+    public static void trust(RealmResource realm, TestEntra entra, String tenant) {
+        configure(realm, Map.of("entra.authority", entra.authority(), "entra.tenants", tenant,
+                "entra.app-id", "", "enrollment.policy", "first-use"));
+    }
+
     /** Entra's form POST to the authorization endpoint (contract section 1). */
     public static Map<String, String> entraRequest(String hint) {
         Map<String, String> request = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.keycloak.testframework.server.KeycloakServerConfig;
@@ -18,16 +19,15 @@ import org.keycloak.testframework.server.KeycloakServerConfigBuilder;
 public class PoclabServerConfig implements KeycloakServerConfig {
 
     public static final String GROUP_ID = "com.poclab.trust";
+    /** Every jar POCLAB installs into Keycloak's providers/ (the cluster test installs the same). */
+    public static final List<String> PROVIDER_ARTIFACTS = List.of("poclab-common", "poclab-eam", "poclab-okta",
+            "poclab-integrations", "poclab-theme");
 
     @Override
     public KeycloakServerConfigBuilder configure(KeycloakServerConfigBuilder config) {
         projectOptions().forEach(config::option);
-        return config
-                .dependency(GROUP_ID, "poclab-common")
-                .dependency(GROUP_ID, "poclab-eam")
-                .dependency(GROUP_ID, "poclab-okta")
-                .dependency(GROUP_ID, "poclab-integrations")
-                .dependency(GROUP_ID, "poclab-theme");
+        PROVIDER_ARTIFACTS.forEach(artifact -> config.dependency(GROUP_ID, artifact));
+        return config;
     }
 
     /** The options of docker/keycloak.conf ({@code key=value} lines, # comments). */

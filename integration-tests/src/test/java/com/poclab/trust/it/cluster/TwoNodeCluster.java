@@ -1,5 +1,7 @@
 package com.poclab.trust.it.cluster;
 
+import com.poclab.trust.it.PoclabServerConfig;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,8 +38,6 @@ public final class TwoNodeCluster implements AutoCloseable {
 
     public static final String ADMIN_USER = "cluster-admin";
     /** What goes into providers/: the same jars PoclabServerConfig deploys (never test or benchmark jars). */
-    private static final List<String> PROVIDER_ARTIFACTS = List.of("poclab-common", "poclab-eam", "poclab-okta",
-            "poclab-integrations", "poclab-theme");
     private static final int PG_PORT = 55432;
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(4);
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
@@ -214,7 +214,7 @@ public final class TwoNodeCluster implements AutoCloseable {
         Path root = ProjectPaths.root();
         // Surefire/Failsafe run tests through a manifest-only jar and name the real classpath here.
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        for (String artifact : PROVIDER_ARTIFACTS) {
+        for (String artifact : PoclabServerConfig.PROVIDER_ARTIFACTS) {
             Path jar = Stream.of(classpath.split(File.pathSeparator)).map(Path::of)
                     .filter(p -> p.getFileName().toString().matches(Pattern.quote(artifact) + "-\\d.*\\.jar"))
                     .findFirst().orElseThrow(() -> new IllegalStateException(artifact + " jar not on the test classpath: " + classpath));
