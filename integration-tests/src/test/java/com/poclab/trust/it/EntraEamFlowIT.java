@@ -103,6 +103,8 @@ public class EntraEamFlowIT {
         assertEquals("otp", login.getDetails().get("poclab_factor"));
         List<UserRepresentation> people = eam.admin().users().searchByAttributes("entra_key:" + TENANT + ":" + oid);
         assertEquals(1, people.size(), "one POCLAB person per tid+oid");
+        assertEquals(List.of(), eam.admin().users().get(people.get(0).getId()).getUserSessions(),
+                "an EAM verification leaves no user session behind (transient)");
     }
 
     @Test

@@ -25,7 +25,9 @@ import org.keycloak.events.EventBuilder;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
+import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
@@ -120,6 +122,10 @@ public class IdTokenHintAuthenticator implements Authenticator {
             event.detail(PoclabEvents.REASON, person.created() ? "Person created on first use" : "Declared person linked to tid+oid");
         }
         EarlierSession.end(context);
+        // Entra asks for one verification and keeps no POCLAB session: a transient user session
+        // is never stored, so nothing outlives the form_post (no SSO, no session memory per flow).
+        authSession.setClientNote(AuthenticationManager.USER_SESSION_PERSISTENT_STATE,
+                UserSessionModel.SessionPersistenceState.TRANSIENT.toString());
         context.setUser(user);
         context.success();
     }
