@@ -10,6 +10,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LOCK=/tmp/poclab-kc.lock
 OUT="$ROOT/target/benchmark"
 export POCLAB_HOME=${POCLAB_BENCHMARK_HOME:-$ROOT/target/benchmark-home}
+# Production mode by default: development mode renders every page with the template cache off,
+# which is not what a deployment serves. POCLAB_MODE=development measures `start-dev` instead.
+export POCLAB_MODE=${POCLAB_MODE:-production}
 KC_VERSION=$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' "$ROOT/pom.xml" | head -n 1)
 KC_DIR="$POCLAB_HOME/keycloak-$KC_VERSION"
 
@@ -41,7 +44,7 @@ mkdir -p "$OUT"
 export POCLAB_ADMIN_USERNAME=admin
 export POCLAB_ADMIN_PASSWORD=$(od -An -N18 -tx1 /dev/urandom | tr -d ' \n')
 
-log "Starting POCLAB (./poclab run, data in $POCLAB_HOME); log: $OUT/keycloak.log"
+log "Starting POCLAB (./poclab run, $POCLAB_MODE mode, data in $POCLAB_HOME); log: $OUT/keycloak.log"
 "$ROOT/poclab" run >"$OUT/keycloak.log" 2>&1 &
 RUN_PID=$!
 stop_server() {

@@ -110,7 +110,7 @@ public final class BenchmarkRunner {
                 results.add(measure(scenario, trips, protocol, keycloak));
             }
 
-            long heapBeforeSoak = keycloak.heapUsedAfterGc();
+            HeapSample beforeSoak = HeapSample.take(keycloak, admin);
             if (settings.soakSeconds() > 0) {
                 gatling("9-soak", () -> {
                     List<PopulationBuilder> soak = new ArrayList<>();
@@ -133,8 +133,8 @@ public final class BenchmarkRunner {
                     }
                 }
             }
-            long heapAfterSoak = keycloak.heapUsedAfterGc();
-            report.write(results, heapBeforeSoak, heapAfterSoak, soakOk, soakFailed, entra.jwksFetches(), entra.publishedKeys());
+            HeapSample afterSoak = HeapSample.take(keycloak, admin);
+            report.write(results, beforeSoak, afterSoak, soakOk, soakFailed, entra.jwksFetches(), entra.publishedKeys());
         }
     }
 

@@ -27,7 +27,7 @@ public record BenchmarkSettings(
                 number("keycloak-pid", 0),
                 (int) number("people.eam", 1000),
                 (int) number("people.okta", 1000),
-                (int) number("people.baseline", 200),
+                (int) number("people.baseline", 1000),
                 (int) number("saturation-concurrency", 16),
                 (int) number("warmup-seconds", 15),
                 (int) number("saturation-seconds", 25),
