@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.Response;
 import com.poclab.trust.common.EarlierSession;
 import com.poclab.trust.common.EnrollmentPolicy;
 import com.poclab.trust.common.PoclabEvents;
+import com.poclab.trust.common.ProtocolDenial;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
@@ -28,7 +29,7 @@ import org.keycloak.services.validation.Validation;
  * own username form, prefilled from {@code login_hint} (never trusted as proof: the POCLAB
  * factor follows). Under the first-use enrollment policy, an unknown name is created as a
  * person who then enrolls a factor; under pre-provisioned it is refused with a message that
- * says so.
+ * says so. A disabled person is refused to Okta at once ({@code error=access_denied}).
  */
 public class OktaPersonAuthenticator implements Authenticator {
 
@@ -57,7 +58,14 @@ public class OktaPersonAuthenticator implements Authenticator {
         }
         String name = username.trim();
         RealmModel realm = context.getRealm();
-        if (KeycloakModelUtils.findUserByNameOrEmail(context.getSession(), realm, name) == null) {
+        UserModel existing = KeycloakModelUtils.findUserByNameOrEmail(context.getSession(), realm, name);
+        if (existing != null && !existing.isEnabled()) {
+            // Offboarded: Okta hears it at once (Keycloak's own answer is an "account disabled" page).
+            context.getEvent().user(existing).detail(Details.USERNAME, name);
+            ProtocolDenial.deny(context, Errors.USER_DISABLED, "The POCLAB person is disabled", "This person is disabled in POCLAB");
+            return;
+        }
+        if (existing == null) {
             if (policy(context.getAuthenticatorConfig()) != EnrollmentPolicy.FIRST_USE) {
                 refuseNotProvisioned(context, name, form);
                 return;

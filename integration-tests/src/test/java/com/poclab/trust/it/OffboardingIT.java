@@ -1,0 +1,255 @@
+package com.poclab.trust.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.poclab.trust.okta.OktaConstants;
+import jakarta.ws.rs.core.Response;
+import org.apache.http.client.utils.URLEncodedUtils;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.CreatedResponseUtil;
+import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.representations.idm.EventRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+import org.keycloak.testframework.annotations.InjectKeycloakUrls;
+import org.keycloak.testframework.annotations.InjectRealm;
+import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.injection.LifeCycle;
+import org.keycloak.testframework.realm.ManagedRealm;
+import org.keycloak.testframework.server.KeycloakUrls;
+
+/**
+ * Issue 9, offboarding: a person verified once (their browser keeps its cookies) is disabled
+ * or deleted by an admin, and their next verification fails at once: Entra receives
+ * {@code error=access_denied}, Okta receives an OAuth error (or, for a deleted person, no
+ * code), and the event log says why.
+ */
+@KeycloakIntegrationTest(config = PoclabServerConfig.class)
+public class OffboardingIT {
+
+    private static final String TENANT = TestEntra.newGuid();
+    private static TestEntra entra;
+
+    @InjectRealm(ref = PoclabRealms.EAM, fromJson = PoclabRealms.EAM_JSON, lifecycle = LifeCycle.GLOBAL)
+    ManagedRealm eam;
+
+    @InjectRealm(ref = PoclabRealms.OKTA, fromJson = PoclabRealms.OKTA_JSON, lifecycle = LifeCycle.GLOBAL)
+    ManagedRealm okta;
+
+    @InjectKeycloakUrls
+    KeycloakUrls urls;
+
+    private TestOkta testOkta;
+
+    @BeforeAll
+    static void startEntra() throws Exception {
+        entra = new TestEntra();
+    }
+
+    @AfterAll
+    static void stopEntra() {
+        entra.close();
+    }
+
+    @BeforeEach
+    void connectEntraAndOkta() {
+        PoclabEam.trust(eam.admin(), entra, TENANT);
+        OktaIntegrationAdmin integration = new OktaIntegrationAdmin(okta.admin());
+        integration.configureOrg(OktaFlowIT.ORG, null);
+        testOkta = new TestOkta(urls.getBase() + "/realms/" + PoclabRealms.OKTA, OktaConstants.CLIENT_ID, integration.secret(),
+                OktaFlowIT.CALLBACK);
+    }
+
+    @AfterEach
+    void restore() throws Exception {
+        PoclabEam.trust(eam.admin(), entra, TENANT);
+        testOkta.close();
+    }
+
+    // ---- Entra -------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("Entra: the admin disables a verified person -> Entra's next request for them gets access_denied, same browser")
+    void aDisabledPersonIsRefusedToEntraAtOnce() throws Exception {
+        String oid = TestEntra.newGuid();
+        try (Browser browser = new Browser(urls.getBase())) {
+            enrollAtEntra(browser, oid);
+            String userId = eam.admin().users().searchByAttributes("entra_key:" + TENANT + ":" + oid).get(0).getId();
+
+            setEnabled(eam.admin(), userId, false);
+
+            Map<String, String> next = PoclabEam.entraRequest(entra.hint(TENANT, oid).build());
+            assertEntraAccessDenied(browser.post(entraAuth(), next), next, "user_disabled");
+        }
+    }
+
+    @Test
+    @DisplayName("Entra (pre-provisioned): the admin deletes a verified person -> access_denied, same browser, nobody re-created")
+    void aDeletedPersonIsRefusedToEntraAtOnce() throws Exception {
+        PoclabEam.configure(eam.admin(), Map.of("enrollment.policy", "pre-provisioned"));
+        String oid = TestEntra.newGuid();
+        TestEntra.HintBuilder first = entra.hint(TENANT, oid);
+        String upn = String.valueOf(first.claimValue("upn"));
+        String userId = declare(eam.admin(), upn);
+        try (Browser browser = new Browser(urls.getBase())) {
+            enrollAtEntra(browser, first);
+
+            eam.admin().users().get(userId).remove();
+
+            Map<String, String> next = PoclabEam.entraRequest(entra.hint(TENANT, oid).build());
+            assertEntraAccessDenied(browser.post(entraAuth(), next), next, "eam_user_not_provisioned");
+        }
+        assertTrue(eam.admin().users().searchByAttributes("entra_key:" + TENANT + ":" + oid).isEmpty(), "not re-created");
+        assertTrue(eam.admin().users().search(upn, true).isEmpty(), "not re-created");
+    }
+
+    // ---- Okta --------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("Okta: the admin disables a verified person -> Okta's callback gets error=access_denied with its state, same browser")
+    void aDisabledPersonIsRefusedToOktaAtOnce() throws Exception {
+        String username = "leaver-" + TestEntra.newGuid().substring(0, 8) + "@acme.com";
+        String userId = declare(okta.admin(), username);
+        try (PersonBrowser browser = new PersonBrowser(urls.getBase())) {
+            signInAtOkta(browser, username);
+
+            setEnabled(okta.admin(), userId, false);
+
+            TestOkta.Authorization authz = testOkta.authorize(username, false);
+            PersonBrowser.Page page = browser.submit(browser.open(authz.url()).form("kc-form-login"), Map.of());
+            assertNotNull(page.redirect(), "an answer to Okta, not a Keycloak page: " + page.text());
+            assertTrue(page.redirect().toString().startsWith(OktaFlowIT.CALLBACK + "?"), page.redirect().toString());
+            Map<String, String> params = page.redirectParams();
+            assertEquals("access_denied", params.get("error"));
+            assertEquals("This person is disabled in POCLAB", params.get("error_description"));
+            assertEquals(authz.state(), params.get("state"));
+            assertNull(params.get("code"));
+        }
+        EventRepresentation refused = oktaLoginErrors(userId).get(0);
+        assertEquals("user_disabled", refused.getError());
+        assertEquals("The POCLAB person is disabled", refused.getDetails().get("reason"));
+    }
+
+    @Test
+    @DisplayName("Okta: the admin deletes a verified person -> no code, 'not set up' on the page, an event; Cancel reaches Okta as access_denied")
+    void aDeletedPersonIsRefusedToOktaAtOnce() throws Exception {
+        String username = "deleted-" + TestEntra.newGuid().substring(0, 8) + "@acme.com";
+        String userId = declare(okta.admin(), username);
+        try (PersonBrowser browser = new PersonBrowser(urls.getBase())) {
+            signInAtOkta(browser, username);
+
+            okta.admin().users().get(userId).remove();
+
+            TestOkta.Authorization authz = testOkta.authorize(username, false);
+            PersonBrowser.Page page = browser.submit(browser.open(authz.url()).form("kc-form-login"), Map.of());
+            assertNull(page.redirect(), "no code for a deleted person");
+            assertTrue(page.text().contains("not set up for POCLAB verification"), page.text());
+            assertFalse(page.hasForm("kc-otp-login-form"), "no factor is asked");
+
+            // The person gives up: Okta hears access_denied.
+            Map<String, String> action = query(URI.create(page.form("kc-form-login").absUrl("action")));
+            PersonBrowser.Page back = browser.post(urls.getBase() + "/realms/okta/poclab/cancel?client_id=" + action.get("client_id")
+                    + "&tab_id=" + action.get("tab_id"), Map.of());
+            assertNotNull(back.redirect(), back.text());
+            assertEquals("access_denied", back.redirectParams().get("error"));
+            assertEquals(authz.state(), back.redirectParams().get("state"));
+        }
+        EventRepresentation refused = okta.admin().getEvents(List.of("LOGIN_ERROR"), OktaConstants.CLIENT_ID, null, null, null,
+                null, 0, 50).stream().filter(e -> username.equals(e.getDetails().get("username"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no LOGIN_ERROR for " + username));
+        assertEquals("user_not_found", refused.getError());
+        assertNotNull(refused.getDetails().get("reason"));
+        assertTrue(okta.admin().users().search(username, true).isEmpty(), "not re-created");
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    private String entraAuth() {
+        return urls.getBase() + "/realms/eam/protocol/openid-connect/auth";
+    }
+
+    private void enrollAtEntra(Browser browser, String oid) {
+        enrollAtEntra(browser, entra.hint(TENANT, oid));
+    }
+
+    /** First verification: TOTP enrollment, Entra gets its id_token; the browser keeps Keycloak's cookies. */
+    private void enrollAtEntra(Browser browser, TestEntra.HintBuilder hint) {
+        Browser.Page setup = browser.post(entraAuth(), PoclabEam.entraRequest(hint.build()));
+        Element form = setup.form("#kc-totp-settings-form");
+        TotpDevice phone = new TotpDevice(form.selectFirst("input[name=totpSecret]").attr("value"));
+        Map<String, String> posted = browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone"))
+                .formPostTo(TestEntra.REDIRECT_URI);
+        assertNotNull(posted.get("id_token"), "the first verification passes");
+    }
+
+    /** First verification at Okta: TOTP enrollment, Okta gets a code; the browser keeps Keycloak's cookies. */
+    private void signInAtOkta(PersonBrowser browser, String username) {
+        TestOkta.Authorization authz = testOkta.authorize(username, false);
+        PersonBrowser.Page page = browser.submit(browser.open(authz.url()).form("kc-form-login"), Map.of());
+        Element setup = page.form("kc-totp-settings-form");
+        TotpDevice phone = new TotpDevice(setup.selectFirst("input[name=totpSecret]").val());
+        page = browser.submit(setup, Map.of("totp", phone.nextCode(), "userLabel", "phone"));
+        assertNotNull(page.redirectParams().get("code"), "the first verification passes");
+    }
+
+    private void assertEntraAccessDenied(Browser.Page page, Map<String, String> request, String eventError) {
+        Map<String, String> posted = page.formPostTo(TestEntra.REDIRECT_URI);
+        assertNotNull(posted, "POCLAB posts back to Entra's redirect_uri:\n" + page.body());
+        assertEquals("access_denied", posted.get("error"));
+        assertEquals(request.get("state"), posted.get("state"));
+        assertFalse(posted.containsKey("id_token"));
+        EventRepresentation event = eam.admin().getEvents(List.of("LOGIN_ERROR"), null, null, null, null, null, 0, 500).stream()
+                .filter(e -> e.getDetails() != null && request.get("client-request-id").equals(e.getDetails().get("client_request_id")))
+                .findFirst().orElseThrow(() -> new AssertionError("no LOGIN_ERROR for this request"));
+        assertEquals(eventError, event.getError());
+        assertNotNull(event.getDetails().get("reason"), "the event says why");
+    }
+
+    private List<EventRepresentation> oktaLoginErrors(String userId) {
+        List<EventRepresentation> events = okta.admin().getEvents(List.of("LOGIN_ERROR"), OktaConstants.CLIENT_ID, userId, null, null,
+                null, 0, 20);
+        assertFalse(events.isEmpty(), "no LOGIN_ERROR for " + userId);
+        return events;
+    }
+
+    /** What an admin does in the console's user page: the Enabled switch. */
+    private static void setEnabled(RealmResource realm, String userId, boolean enabled) {
+        UserRepresentation user = realm.users().get(userId).toRepresentation();
+        user.setEnabled(enabled);
+        realm.users().get(userId).update(user);
+    }
+
+    private static String declare(RealmResource realm, String username) {
+        UserRepresentation user = new UserRepresentation();
+        user.setUsername(username);
+        user.setEmail(username);
+        user.setEmailVerified(true);
+        user.setFirstName("Pat");
+        user.setLastName("Lee");
+        user.setEnabled(true);
+        try (Response created = realm.users().create(user)) {
+            return CreatedResponseUtil.getCreatedId(created);
+        }
+    }
+
+    private static Map<String, String> query(URI uri) {
+        Map<String, String> values = new LinkedHashMap<>();
+        URLEncodedUtils.parse(uri, StandardCharsets.UTF_8).forEach(p -> values.put(p.getName(), p.getValue()));
+        return values;
+    }
+}
