@@ -3,6 +3,7 @@ package com.poclab.trust.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -35,6 +36,7 @@ import org.keycloak.admin.client.KeycloakBuilder;
 import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
 import org.keycloak.representations.idm.EventRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
 /**
@@ -254,6 +256,62 @@ public class ClusterIT {
             Browser.Page otpPage = browser.post(authEndpoint(node2), again);
             Browser.Page answer = browser.submit(otpPage, otpPage.form("#kc-otp-login-form"), Map.of("otp", phone.nextCode()));
             assertEquals(oid, mfaIdToken(answer, node2, again).get("oid").asText());
+        }
+    }
+
+    /**
+     * Keycloak keeps temporary lockouts in its distributed {@code loginFailures} cache (two
+     * owners): a lockout counted on one node holds on the other, and through a restart of
+     * either node while the other one lives. Runs after the kill above: node 1 comes back first.
+     */
+    @Test
+    @Order(8)
+    public void aLockoutCountedOnOneNodeHoldsOnTheOtherAndThroughARestartOfEither() throws Exception {
+        node1.restart();
+        RealmResource eam = admin2.realm("eam");
+        RealmRepresentation settings = eam.toRepresentation();
+        // The realm's lockout (60 s after 5 failures) would end during a node restart; make it outlast them.
+        settings.setWaitIncrementSeconds(900);
+        settings.setMaxFailureWaitSeconds(900);
+        eam.update(settings);
+
+        String oid = TestEntra.newGuid();
+        TotpDevice phone = enroll(node2, oid);
+        try (Browser browser = new Browser(node2.base())) {
+            Browser.Page page = browser.post(authEndpoint(node2), PoclabEam.entraRequest(entra.hint(TENANT, oid).build()));
+            for (int i = 0; i < 5; i++) {
+                page = browser.submit(page, page.form("#kc-otp-login-form"), Map.of("otp", phone.wrongCode()));
+                assertNull(page.formPostTo(TestEntra.REDIRECT_URI), "no answer to Entra on a wrong code");
+            }
+        }
+        String userId = eam.users().searchByAttributes("entra_key:" + TENANT + ":" + oid).get(0).getId();
+        assertEquals(Boolean.TRUE, eam.attackDetection().bruteForceUserStatus(userId).get("disabled"), "locked out on node 2");
+
+        // Node 1 (restarted after its crash) refuses the person at once, even with the right code.
+        assertLockedOut(node1, oid);
+        // Node 2, where the failures were counted, restarts while node 1 lives: the lockout survives.
+        node2.restart();
+        assertLockedOut(node2, oid);
+        try (Keycloak fresh = admin(node1)) {
+            assertEquals(Boolean.TRUE, fresh.realm("eam").attackDetection().bruteForceUserStatus(userId).get("disabled"),
+                    "node 1 reports the lockout after node 2's restart");
+        }
+    }
+
+    /** Entra's next request for the person gets access_denied (user_temporarily_disabled), and no code is asked. */
+    private void assertLockedOut(TwoNodeCluster.Node node, String oid) throws Exception {
+        Map<String, String> request = PoclabEam.entraRequest(entra.hint(TENANT, oid).build());
+        try (Browser browser = new Browser(node.base())) {
+            Browser.Page page = browser.post(authEndpoint(node), request);
+            Map<String, String> posted = page.formPostTo(TestEntra.REDIRECT_URI);
+            assertNotNull(posted, "refused in protocol form on " + node.base() + ":\n" + page.body());
+            assertEquals("access_denied", posted.get("error"));
+            assertFalse(posted.containsKey("id_token"));
+            assertNull(page.doc().selectFirst("#kc-otp-login-form"), "no code is even asked");
+        }
+        try (Keycloak admin = admin(node)) {
+            EventRepresentation refused = eventFor(admin, "LOGIN_ERROR", request.get("client-request-id"));
+            assertEquals("user_temporarily_disabled", refused.getError());
         }
     }
 

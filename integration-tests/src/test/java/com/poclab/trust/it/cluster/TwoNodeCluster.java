@@ -125,6 +125,17 @@ public final class TwoNodeCluster implements AutoCloseable {
             throw new IllegalStateException("node " + index + " not ready after " + timeout + ":\n" + Commands.tail(log, 60));
         }
 
+        /**
+         * Graceful stop (SIGTERM: the node hands its cache entries over and leaves), or nothing if
+         * it is already gone, then a start that waits until the node serves again (it rejoins the
+         * cluster before it reports ready).
+         */
+        public void restart() throws IOException, InterruptedException {
+            stop();
+            start(false);
+            awaitReady(START_TIMEOUT);
+        }
+
         void stop() {
             if (process != null) {
                 Commands.kill(process.toHandle(), Duration.ofSeconds(20));

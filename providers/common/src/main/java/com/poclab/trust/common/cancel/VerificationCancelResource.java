@@ -7,6 +7,7 @@ import jakarta.ws.rs.core.Response;
 
 import com.poclab.trust.common.PoclabEvents;
 import com.poclab.trust.common.ProtocolDenial;
+import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.models.ClientModel;
@@ -38,12 +39,14 @@ public class VerificationCancelResource {
         ClientModel client = clientId == null ? null : realm.getClientByClientId(clientId);
         AuthenticationSessionModel authSession = client == null || tabId == null ? null
                 : new AuthenticationSessionManager(session).getCurrentAuthenticationSession(realm, client, tabId);
-        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
-                .event(EventType.LOGIN_ERROR).detail(PoclabEvents.REASON, "The person cancelled POCLAB verification");
+        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.LOGIN_ERROR);
         if (authSession == null) {
-            event.client(clientId).error(Messages.EXPIRED_ACTION);
+            // Nothing to end: no verification of this client and tab in this browser (no cookie, a guessed tab_id, expired).
+            event.client(client).detail(PoclabEvents.REASON, "Cancel with no verification in progress in this browser for this client_id and tab_id")
+                    .error(Errors.SESSION_EXPIRED);
             return ErrorPage.error(session, null, Response.Status.BAD_REQUEST, Messages.EXPIRED_ACTION);
         }
+        event.detail(PoclabEvents.REASON, "The person cancelled POCLAB verification");
         session.getContext().setClient(client);
         session.getContext().setAuthenticationSession(authSession);
         PoclabEvents.withFlowDetails(authSession, event.client(client));

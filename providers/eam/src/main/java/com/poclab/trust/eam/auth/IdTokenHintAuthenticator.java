@@ -6,6 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
 
+import jakarta.ws.rs.core.MediaType;
+
 import com.poclab.trust.common.EarlierSession;
 import com.poclab.trust.common.PoclabEvents;
 import com.poclab.trust.common.ProtocolDenial;
@@ -22,6 +24,7 @@ import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
 import org.keycloak.events.EventBuilder;
+import org.keycloak.http.HttpRequest;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -72,6 +75,12 @@ public class IdTokenHintAuthenticator implements Authenticator {
                 settings.appId(), settings.maxAge(), settings.clockSkew(),
                 new EntraSigningKeys(context.getSession(), settings.authority()), Clock.systemUTC());
         String rawHint = authSession.getClientNote(EamConstants.NOTE_ID_TOKEN_HINT);
+        int droppedLength = rawHint == null ? hintLengthDroppedByKeycloak(context) : 0;
+        if (droppedLength > 0) {
+            deny(context, HintRejection.TOO_LARGE, HintRejection.TOO_LARGE.description() + " (" + droppedLength
+                    + " characters, over Keycloak's add-req-params-max-size)", requestId);
+            return;
+        }
         HintValidation validation = validator.validate(rawHint);
         if (validation instanceof HintValidation.Rejected rejected) {
             deny(context, rejected.reason(), rejected.describe(), requestId);
@@ -133,6 +142,21 @@ public class IdTokenHintAuthenticator implements Authenticator {
     private static void deny(AuthenticationFlowContext context, HintRejection reason, String description, String requestId) {
         LOG.debugf("EAM request %s refused: %s", requestId, reason);
         ProtocolDenial.deny(context, reason.eventError(), description, description);
+    }
+
+    /**
+     * Keycloak silently drops a request parameter longer than {@code add-req-params-max-size}:
+     * a hint that was sent but not kept is too large, not missing. Read from this request
+     * (the authorization request, a form POST or a GET).
+     */
+    private static int hintLengthDroppedByKeycloak(AuthenticationFlowContext context) {
+        String name = EamConstants.NOTE_ID_TOKEN_HINT.substring("client_request_param_".length());
+        HttpRequest request = context.getHttpRequest();
+        String sent = "POST".equalsIgnoreCase(request.getHttpMethod())
+                && MediaType.APPLICATION_FORM_URLENCODED_TYPE.isCompatible(request.getHttpHeaders().getMediaType())
+                ? request.getDecodedFormParameters().getFirst(name)
+                : context.getUriInfo().getQueryParameters().getFirst(name);
+        return sent == null ? 0 : sent.length();
     }
 
     private static boolean firstUse(KeycloakSession session, String key, long lifespanSeconds) {

@@ -75,6 +75,10 @@ public record ClaimsRequest(List<String> acrValues, List<String> amrValues) {
                 values.add(v.asText());
             }
         }
+        if (values.isEmpty() && array != null && array.isArray()) {
+            // A request that lists its acceptable values and lists none can be met by no answer.
+            throw new InvalidClaimsRequest("claims.id_token." + claim + ".values is empty: no value could be answered");
+        }
         return List.copyOf(values);
     }
 

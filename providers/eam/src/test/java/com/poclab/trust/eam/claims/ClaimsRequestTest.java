@@ -41,7 +41,8 @@ class ClaimsRequestTest {
     @Test
     void malformedClaimsAreRefusedWithAReason() {
         for (String bad : List.of("not json", "[]", "{\"id_token\":1}", "{\"id_token\":{\"acr\":{\"values\":\"x\"}}}",
-                "{\"id_token\":{\"amr\":{\"values\":[1]}}}", "{\"id_token\":{\"acr\":{\"value\":[]}}}")) {
+                "{\"id_token\":{\"amr\":{\"values\":[1]}}}", "{\"id_token\":{\"acr\":{\"value\":[]}}}",
+                "{\"id_token\":{\"amr\":{\"essential\":true,\"values\":[]}}}", "{\"id_token\":{\"acr\":{\"values\":[]}}}")) {
             assertThrows(ClaimsRequest.InvalidClaimsRequest.class, () -> ClaimsRequest.parse(bad), bad);
         }
     }
