@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The README's run command on a fresh home: it builds, installs and starts POCLAB Trust on
  * http://localhost:8080, prints where everything is, stops cleanly, and a second run keeps
- * what the admin changed (H2 file database, realms imported on the first start only).
+ * what the admin changed (H2 file database, realms imported on the first start only); a third
+ * run in production mode ({@code POCLAB_MODE=production}) serves the same data.
  * Runs in its own Failsafe execution, after the suite's server has released port 8080.
  */
 public class RunCommandIT {
@@ -87,17 +88,43 @@ public class RunCommandIT {
             String changedName = realm(adminToken(password), "eam").get("displayName").asText();
             assertTrue(changedName.startsWith("Changed by an admin"), "the change survived the restart: " + changedName);
             assertTrue(startup.compareTo(Duration.ofSeconds(120)) < 0, "second start took " + startup);
+            assertTrue(secondOutput.contains("Profile dev activated"), "development mode by default");
             stop(second);
         } finally {
             second.destroyForcibly();
         }
+
+        // POCLAB_MODE=production on the same home: Keycloak's production profile, same data.
+        Path thirdLog = ProjectPaths.artifacts().resolve("run-command-production.log");
+        Process third = start(home, thirdLog, "production");
+        try {
+            String thirdOutput = awaitReady(third, thirdLog);
+            assertTrue(thirdOutput.contains("Starting Keycloak in production mode"), thirdOutput);
+            assertTrue(thirdOutput.contains("Profile prod activated"), "Keycloak's production profile:\n" + thirdOutput);
+            assertFalse(thirdOutput.contains("Realm 'eam' imported"), "no re-import over the admin's changes");
+            String changedName = realm(adminToken(password), "eam").get("displayName").asText();
+            assertTrue(changedName.startsWith("Changed by an admin"), "the same database: " + changedName);
+            assertEquals(200, get(BASE + "/realms/eam/.well-known/openid-configuration").statusCode());
+            stop(third);
+        } finally {
+            third.destroyForcibly();
+        }
     }
 
     private Process start(Path home, Path log) throws IOException {
+        return start(home, log, null);
+    }
+
+    private Process start(Path home, Path log, String mode) throws IOException {
         ProcessBuilder builder = new ProcessBuilder("bash", ProjectPaths.root().resolve("poclab").toString(), "run")
                 .directory(ProjectPaths.root().toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("POCLAB_HOME", home.toString());
         builder.environment().remove("POCLAB_ADMIN_PASSWORD");
+        if (mode == null) {
+            builder.environment().remove("POCLAB_MODE");
+        } else {
+            builder.environment().put("POCLAB_MODE", mode);
+        }
         return builder.start();
     }
 
