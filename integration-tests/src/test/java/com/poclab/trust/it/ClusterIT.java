@@ -109,7 +109,7 @@ public class ClusterIT {
             assertTrue(form.absUrl("action").startsWith(node1.base()), "node 1 rendered the setup page");
             moveFormTo(form, node2);
             TotpDevice phone = new TotpDevice(form.selectFirst("input[name=totpSecret]").attr("value"));
-            Browser.Page answer = browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone"));
+            Browser.Page answer = RecoveryCodes.save(browser, browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone")));
 
             JsonNode token = mfaIdToken(answer, node1, request);
             assertEquals(oid, token.get("oid").asText());
@@ -203,7 +203,7 @@ public class ClusterIT {
             PersonBrowser.Page page = browser.submit(browser.open(authz.url()).form("kc-form-login"), Map.of());
             Element setup = page.form("kc-totp-settings-form");
             TotpDevice phone = new TotpDevice(setup.selectFirst("input[name=totpSecret]").val());
-            page = browser.submit(setup, Map.of("totp", phone.nextCode(), "userLabel", "phone"));
+            page = RecoveryCodes.save(browser, browser.submit(setup, Map.of("totp", phone.nextCode(), "userLabel", "phone")));
             assertNotNull(page.redirect(), "sent back to Okta");
             String code = page.redirectParams().get("code");
             assertNotNull(code, "node 1 issued a code: " + page.redirect());
@@ -339,7 +339,7 @@ public class ClusterIT {
             Browser.Page setup = browser.post(authEndpoint(node), PoclabEam.entraRequest(entra.hint(TENANT, oid).build()));
             Element form = setup.form("#kc-totp-settings-form");
             TotpDevice phone = new TotpDevice(form.selectFirst("input[name=totpSecret]").attr("value"));
-            Browser.Page answer = browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone"));
+            Browser.Page answer = RecoveryCodes.save(browser, browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone")));
             assertNotNull(answer.formPostTo(TestEntra.REDIRECT_URI), "enrollment ends with a post to Entra:\n" + answer.body());
             assertNotNull(answer.formPostTo(TestEntra.REDIRECT_URI).get("id_token"), "enrollment ends with a token");
             return phone;

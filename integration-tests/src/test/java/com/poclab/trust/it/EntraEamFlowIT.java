@@ -76,7 +76,7 @@ public class EntraEamFlowIT {
             Browser.Page setup = browser.post(authEndpoint(), request);
             Element setupForm = setup.form("#kc-totp-settings-form");
             TotpDevice phone = new TotpDevice(setupForm.selectFirst("input[name=totpSecret]").attr("value"));
-            Browser.Page answer = browser.submit(setup, setupForm, Map.of("totp", phone.nextCode(), "userLabel", "phone"));
+            Browser.Page answer = RecoveryCodes.save(browser, browser.submit(setup, setupForm, Map.of("totp", phone.nextCode(), "userLabel", "phone")));
 
             assertMfaIdToken(answer, request, hint);
         }
@@ -116,7 +116,7 @@ public class EntraEamFlowIT {
                 Browser.Page setup = shared.post(authEndpoint(), request);
                 Element form = setup.form("#kc-totp-settings-form");
                 TotpDevice phone = new TotpDevice(form.selectFirst("input[name=totpSecret]").attr("value"));
-                assertMfaIdToken(shared.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone")), request, hint);
+                assertMfaIdToken(RecoveryCodes.save(shared, shared.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone"))), request, hint);
             }
         }
     }
@@ -425,7 +425,7 @@ public class EntraEamFlowIT {
             Browser.Page setup = browser.post(authEndpoint(), PoclabEam.entraRequest(entra.hint(TENANT, oid).build()));
             Element form = setup.form("#kc-totp-settings-form");
             TotpDevice phone = new TotpDevice(form.selectFirst("input[name=totpSecret]").attr("value"));
-            Browser.Page answer = browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone"));
+            Browser.Page answer = RecoveryCodes.save(browser, browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone")));
             assertNotNull(answer.formPostTo(TestEntra.REDIRECT_URI).get("id_token"), "enrollment ends with a token");
             return phone;
         }

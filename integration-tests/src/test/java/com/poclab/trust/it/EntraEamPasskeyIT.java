@@ -173,7 +173,7 @@ public class EntraEamPasskeyIT {
                     PoclabEam.entraRequest(entra.hint(TENANT, oid).build()));
             Element form = setup.form("#kc-totp-settings-form");
             TotpDevice phone = new TotpDevice(form.selectFirst("input[name=totpSecret]").attr("value"));
-            assertNotNull(http.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone"))
+            assertNotNull(RecoveryCodes.save(http, http.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone")))
                     .formPostTo(TestEntra.REDIRECT_URI).get("id_token"));
             return phone;
         }

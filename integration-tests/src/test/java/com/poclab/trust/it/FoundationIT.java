@@ -40,7 +40,7 @@ public class FoundationIT {
             "authenticator", Set.of("poclab-eam-hint", "poclab-okta-person", "poclab-factor-gate"),
             "protocol-mapper", Set.of("poclab-eam-claims-mapper", "poclab-amr-mapper"),
             "realm-restapi-extension", Set.of("poclab", "poclab-integrations"),
-            "required-action", Set.of("poclab-flow-details"));
+            "required-action", Set.of("poclab-flow-details", "poclab-new-factor"));
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -72,12 +72,16 @@ public class FoundationIT {
         });
         assertTrue(info.getThemes().get("login").stream().map(ThemeInfoRepresentation::getName).anyMatch("poclab"::equals),
                 "login theme poclab is installed");
+        assertTrue(info.getThemes().get("account").stream().map(ThemeInfoRepresentation::getName).anyMatch("poclab"::equals),
+                "account theme poclab is installed");
     }
 
     @Test
     public void realmsComeFromTheExportsAndUseThePoclabTheme() {
         assertEquals("poclab", eam.admin().toRepresentation().getLoginTheme());
         assertEquals("poclab", okta.admin().toRepresentation().getLoginTheme());
+        assertEquals("poclab", eam.admin().toRepresentation().getAccountTheme());
+        assertEquals("poclab", okta.admin().toRepresentation().getAccountTheme());
         assertTrue(eam.admin().toRepresentation().isBruteForceProtected());
         assertTrue(okta.admin().toRepresentation().isBruteForceProtected());
     }

@@ -368,7 +368,7 @@ public class OktaFlowIT {
         if (page.hasForm("kc-totp-settings-form")) {
             Element setup = page.form("kc-totp-settings-form");
             person.totpSecret = setup.selectFirst("input[name=totpSecret]").val();
-            page = browser.submit(setup, Map.of("totp", code(person, 0), "userLabel", "Authenticator app"));
+            page = RecoveryCodes.save(browser, browser.submit(setup, Map.of("totp", code(person, 0), "userLabel", "Authenticator app")));
         } else {
             page = browser.submit(page.form("kc-otp-login-form"), Map.of("otp", code(person, 1)));
         }

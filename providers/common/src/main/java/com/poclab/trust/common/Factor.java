@@ -53,6 +53,10 @@ public enum Factor {
                 .findFirst();
     }
 
+    public String credentialType() {
+        return credentialType;
+    }
+
     /** Whether the person holds a credential for any POCLAB factor. */
     public static boolean anyConfiguredFor(UserModel user) {
         return Stream.of(values()).anyMatch(f -> user.credentialManager().isConfiguredFor(f.credentialType));

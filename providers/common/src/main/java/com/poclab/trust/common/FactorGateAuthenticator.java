@@ -6,16 +6,21 @@ import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.RecoveryAuthnCodesCredentialModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
  * Placed after the factor sub-flow: proves that this authentication verified a POCLAB
  * factor and records which one (for {@code amr}). A person who holds no factor yet is
  * sent through Keycloak's TOTP setup required action, which has them enter a code from
- * the new authenticator before any token is issued. Anything else fails closed.
+ * the new authenticator before any token is issued. A recovery code (Keycloak's) is not a
+ * factor: it sends the person through the same TOTP setup and replaces their earlier factors.
+ * Anything else fails closed.
  *
  * <p>Why our own step: Keycloak's conditional 2FA sub-flow silently passes a person with
  * no credential, and its amr mapper merges factors from earlier SSO sessions; the
@@ -30,6 +35,10 @@ public class FactorGateAuthenticator implements Authenticator {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         UserModel user = context.getUser();
         PoclabEvents.withFlowDetails(authSession, context.getEvent());
+        if (RecoveryCode.usedIn(authSession, context.getRealm())) {
+            replaceLostFactors(context);
+            return;
+        }
         Optional<Factor> verified = Factor.verifiedIn(authSession, context.getRealm());
         if (verified.isPresent()) {
             record(context, verified.get().amr(), false);
@@ -39,6 +48,9 @@ public class FactorGateAuthenticator implements Authenticator {
         if (!Factor.anyConfiguredFor(user)) {
             // First factor of this person: TOTP setup is a required action of this flow.
             authSession.addRequiredAction(UserModel.RequiredAction.CONFIGURE_TOTP);
+            if (NewFactorRequiredAction.enabledIn(context.getRealm())) {
+                authSession.addRequiredAction(NewFactorRequiredAction.PROVIDER_ID);
+            }
             record(context, Factor.OTP.amr(), true);
             context.success();
             return;
@@ -50,10 +62,42 @@ public class FactorGateAuthenticator implements Authenticator {
         context.failure(AuthenticationFlowError.INTERNAL_ERROR);
     }
 
+    /**
+     * A recovery code is never the MFA: the person enrolls a new TOTP now (Keycloak's required
+     * action, before any token), and {@link NewFactorRequiredAction} then removes the factors
+     * they held when they used the code (the lost phone or key must not keep passing).
+     */
+    private static void replaceLostFactors(AuthenticationFlowContext context) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        if (!NewFactorRequiredAction.enabledIn(context.getRealm())) {
+            // Without it the lost factor would stay valid: refuse rather than half-recover.
+            LOG.warnf("Recovery code used in realm %s, but required action %s is not enabled: refused",
+                    context.getRealm().getName(), NewFactorRequiredAction.PROVIDER_ID);
+            context.getEvent().detail(PoclabEvents.REASON, "Recovery needs the enabled required action "
+                    + NewFactorRequiredAction.PROVIDER_ID);
+            context.getEvent().error(PoclabEvents.RECOVERY_NOT_CONFIGURED);
+            context.failure(AuthenticationFlowError.INTERNAL_ERROR);
+            return;
+        }
+        authSession.setAuthNote(PoclabNotes.FACTORS_TO_REPLACE, String.join(",", NewFactorRequiredAction.factorIds(context.getUser())));
+        authSession.addRequiredAction(UserModel.RequiredAction.CONFIGURE_TOTP);
+        authSession.addRequiredAction(NewFactorRequiredAction.PROVIDER_ID);
+        PoclabEvents.flowDetail(authSession, context.getEvent(), PoclabEvents.RECOVERY_CODE, "used");
+        // The code is spent now (Keycloak marked it used), whether or not the person finishes.
+        context.getEvent().clone().event(EventType.UPDATE_CREDENTIAL)
+                .detail(Details.CREDENTIAL_TYPE, RecoveryAuthnCodesCredentialModel.TYPE)
+                .detail(PoclabEvents.REASON, "A recovery code was used: the person enrolls a new factor, earlier factors are removed")
+                .success();
+        record(context, Factor.OTP.amr(), true);
+        context.success();
+    }
+
     private static void record(AuthenticationFlowContext context, String amr, boolean enrolled) {
         context.getAuthenticationSession().setClientNote(PoclabNotes.FACTOR_AMR, amr);
         context.getAuthenticationSession().setClientNote(PoclabNotes.FACTOR_ENROLLED, Boolean.toString(enrolled));
-        context.getEvent().detail(PoclabEvents.FACTOR, amr).detail(PoclabEvents.ENROLLED, Boolean.toString(enrolled));
+        // Flow details: the LOGIN event comes in a later request when a required action (enrollment) runs first.
+        PoclabEvents.flowDetail(context.getAuthenticationSession(), context.getEvent(), PoclabEvents.FACTOR, amr);
+        PoclabEvents.flowDetail(context.getAuthenticationSession(), context.getEvent(), PoclabEvents.ENROLLED, Boolean.toString(enrolled));
     }
 
     @Override

@@ -15,9 +15,15 @@ public final class PoclabEvents {
     public static final String REASON = "reason";
     public static final String FACTOR = "poclab_factor";
     public static final String ENROLLED = "poclab_enrolled";
+    /** "used" on every event of a flow in which the person used a recovery code. */
+    public static final String RECOVERY_CODE = "poclab_recovery_code";
 
     /** The flow ended without a POCLAB factor verified: a misconfigured flow, never a pass. */
     public static final String FACTOR_NOT_VERIFIED = "poclab_factor_not_verified";
+    /** A recovery code was used in a realm without {@link NewFactorRequiredAction}: refused. */
+    public static final String RECOVERY_NOT_CONFIGURED = "poclab_recovery_not_configured";
+    /** The new-factor step found no factor enrolled in this flow: refused, nothing removed. */
+    public static final String NO_NEW_FACTOR = "poclab_no_new_factor";
     /** The person cancelled on a POCLAB page. */
     public static final String CANCELLED = "poclab_cancelled";
 

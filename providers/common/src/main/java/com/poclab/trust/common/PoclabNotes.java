@@ -10,6 +10,12 @@ public final class PoclabNotes {
     /** "true" when the factor was enrolled in this flow (through a Keycloak required action). */
     public static final String FACTOR_ENROLLED = "poclab.factor.enrolled";
 
+    /**
+     * Auth note: IDs of the factor credentials the person held when they used a recovery code,
+     * removed once the new factor is enrolled ({@link NewFactorRequiredAction}).
+     */
+    public static final String FACTORS_TO_REPLACE = "poclab.factors.to-replace";
+
     private PoclabNotes() {
     }
 }
