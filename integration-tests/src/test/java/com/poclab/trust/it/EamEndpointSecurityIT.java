@@ -199,7 +199,7 @@ public class EamEndpointSecurityIT {
             assertInert(setup);
             Element form = setup.form("#kc-totp-settings-form");
             TotpDevice phone = new TotpDevice(form.selectFirst("input[name=totpSecret]").attr("value"));
-            RawBrowser.Page answer = browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone"));
+            RawBrowser.Page answer = RecoveryCodes.save(browser, browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone")));
 
             assertInert(answer);
             Map<String, String> posted = answer.formPostTo(TestEntra.REDIRECT_URI);
@@ -255,7 +255,7 @@ public class EamEndpointSecurityIT {
             RawBrowser.Page setup = browser.get(authEndpoint() + "?" + query(request));
             Element form = setup.form("#kc-totp-settings-form");
             TotpDevice phone = new TotpDevice(form.selectFirst("input[name=totpSecret]").attr("value"));
-            RawBrowser.Page answer = browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone"));
+            RawBrowser.Page answer = RecoveryCodes.save(browser, browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone")));
             Map<String, String> posted = answer.formPostTo(TestEntra.REDIRECT_URI);
             assertNotNull(posted, answer.body());
             assertEquals(request.get("state"), posted.get("state"));
@@ -282,7 +282,7 @@ public class EamEndpointSecurityIT {
                 Element form = setup.form("#kc-totp-settings-form");
                 String totpSecret = form.selectFirst("input[name=totpSecret]").attr("value");
                 TotpDevice phone = new TotpDevice(totpSecret);
-                RawBrowser.Page answer = browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone"));
+                RawBrowser.Page answer = RecoveryCodes.save(browser, browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone")));
                 String idToken = answer.formPostTo(TestEntra.REDIRECT_URI).get("id_token");
                 secrets.addAll(List.of(totpSecret, phone.secret()));
                 secrets.addAll(List.of(hint.split("\\.")));

@@ -113,7 +113,7 @@ public class EnrollmentLinkIT {
             Browser.Page setup = browser.get(link);
             Element form = setup.form("#kc-totp-settings-form");
             phone = new TotpDevice(form.selectFirst("input[name=totpSecret]").attr("value"));
-            Browser.Page done = browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone"));
+            Browser.Page done = RecoveryCodes.save(browser, browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone")));
             assertEquals(200, done.status());
             assertTrue(done.doc().text().contains("your POCLAB factor is set up"), done.doc().text());
         }
@@ -264,7 +264,7 @@ public class EnrollmentLinkIT {
                 Browser.Page setup = browser.get(link);
                 Element form = setup.form("#kc-totp-settings-form");
                 phone = new TotpDevice(form.selectFirst("input[name=totpSecret]").attr("value"));
-                Browser.Page done = browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone"));
+                Browser.Page done = RecoveryCodes.save(browser, browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone")));
                 assertTrue(done.doc().text().contains("your POCLAB factor is set up"), done.doc().text());
             }
             assertTrue(realm.getAdminEvents(List.of("ACTION"), null, null, null, null, null, null, null, 0, 100).stream()

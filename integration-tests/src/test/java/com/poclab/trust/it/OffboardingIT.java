@@ -192,7 +192,7 @@ public class OffboardingIT {
         Browser.Page setup = browser.post(entraAuth(), PoclabEam.entraRequest(hint.build()));
         Element form = setup.form("#kc-totp-settings-form");
         TotpDevice phone = new TotpDevice(form.selectFirst("input[name=totpSecret]").attr("value"));
-        Map<String, String> posted = browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone"))
+        Map<String, String> posted = RecoveryCodes.save(browser, browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone")))
                 .formPostTo(TestEntra.REDIRECT_URI);
         assertNotNull(posted.get("id_token"), "the first verification passes");
     }
@@ -203,7 +203,7 @@ public class OffboardingIT {
         PersonBrowser.Page page = browser.submit(browser.open(authz.url()).form("kc-form-login"), Map.of());
         Element setup = page.form("kc-totp-settings-form");
         TotpDevice phone = new TotpDevice(setup.selectFirst("input[name=totpSecret]").val());
-        page = browser.submit(setup, Map.of("totp", phone.nextCode(), "userLabel", "phone"));
+        page = RecoveryCodes.save(browser, browser.submit(setup, Map.of("totp", phone.nextCode(), "userLabel", "phone")));
         assertNotNull(page.redirectParams().get("code"), "the first verification passes");
     }
 

@@ -218,7 +218,7 @@ public class OktaEndpointSecurityIT {
         page = browser.submit(page, page.form("#kc-form-login"), Map.of());
         Element setup = page.form("#kc-totp-settings-form");
         TotpDevice phone = new TotpDevice(setup.selectFirst("input[name=totpSecret]").val());
-        page = browser.submit(page, setup, Map.of("totp", phone.nextCode(), "userLabel", "phone"));
+        page = RecoveryCodes.save(browser, browser.submit(page, setup, Map.of("totp", phone.nextCode(), "userLabel", "phone")));
         assertNotNull(page.location(), "enrollment ends at Okta: " + page.body());
         return new Person(id, user.getUsername(), phone);
     }

@@ -35,6 +35,11 @@ final class RecoveryCodes {
         return browser.submit(page, form, Map.of());
     }
 
+    /** The same in the security suite's raw browser. */
+    static RawBrowser.Page save(RawBrowser browser, RawBrowser.Page page) {
+        return browser.submit(page, page.form("#" + SETUP_FORM), Map.of());
+    }
+
     /** The same in the browser Okta sends. */
     static PersonBrowser.Page save(PersonBrowser browser, PersonBrowser.Page page) {
         return browser.submit(page.form(SETUP_FORM), Map.of());

@@ -82,7 +82,9 @@ public class VerificationPagesSecurityIT {
             pages.add(setup);
             Element form = setup.form("#kc-totp-settings-form");
             TotpDevice phone = new TotpDevice(form.selectFirst("input[name=totpSecret]").attr("value"));
-            pages.add(browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone")));
+            RawBrowser.Page codes = browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone"));
+            pages.add(codes);
+            pages.add(RecoveryCodes.save(browser, codes));
             RawBrowser.Page otp = browser.post(eamAuth(), PoclabEam.entraRequest(entra.hint(TENANT, oid).build()));
             assertTrue(otp.has("#kc-otp-login-form"), otp.body());
             pages.add(otp);
@@ -257,7 +259,7 @@ public class VerificationPagesSecurityIT {
             RawBrowser.Page setup = browser.post(eamAuth(), PoclabEam.entraRequest(entra.hint(TENANT, oid).build()));
             Element form = setup.form("#kc-totp-settings-form");
             TotpDevice phone = new TotpDevice(form.selectFirst("input[name=totpSecret]").attr("value"));
-            RawBrowser.Page answer = browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone"));
+            RawBrowser.Page answer = RecoveryCodes.save(browser, browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone")));
             assertNotNull(answer.formPostTo(TestEntra.REDIRECT_URI).get("id_token"));
             return phone;
         }
