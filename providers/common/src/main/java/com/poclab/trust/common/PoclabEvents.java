@@ -18,6 +18,8 @@ public final class PoclabEvents {
 
     /** The flow ended without a POCLAB factor verified: a misconfigured flow, never a pass. */
     public static final String FACTOR_NOT_VERIFIED = "poclab_factor_not_verified";
+    /** The person holds no factor and the enrollment policy allows enrolling only through an enrollment link. */
+    public static final String FACTOR_NOT_ENROLLED = "poclab_factor_not_enrolled";
     /** The person cancelled on a POCLAB page. */
     public static final String CANCELLED = "poclab_cancelled";
 
