@@ -2,14 +2,23 @@ package com.poclab.trust.common;
 
 import java.util.Locale;
 
-/** Who may become a POCLAB person the first time they arrive. */
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+/** Who may become a POCLAB person the first time they arrive, and whether they may enroll at sign-in. */
 public enum EnrollmentPolicy {
     /** Create the person on first arrival and have them enroll a factor right away. */
     FIRST_USE("first-use"),
     /** Only people an admin created or invited; everyone else is refused. */
-    PRE_PROVISIONED("pre-provisioned");
+    PRE_PROVISIONED("pre-provisioned"),
+    /**
+     * Only people an admin created, and a person who holds no factor is refused at sign-in:
+     * they enroll through an enrollment link first (nobody can enroll by naming them).
+     */
+    ENROLLMENT_LINK("enrollment-link");
 
     public static final String CONFIG_KEY = "enrollment.policy";
+    /** Auth note: the policy of this flow, recorded by its first step for {@link FactorGateAuthenticator}. */
+    static final String NOTE = "poclab.enrollment.policy";
 
     private final String value;
 
@@ -21,7 +30,25 @@ public enum EnrollmentPolicy {
         return value;
     }
 
-    /** Parses a configured value; an unknown value falls back to the stricter policy. */
+    /** May a person who holds no factor yet enroll one during a sign-in? */
+    public boolean enrollsAtSignIn() {
+        return this != ENROLLMENT_LINK;
+    }
+
+    /** Records the policy of this flow (the flow's first step holds the realm's settings). */
+    public void recordIn(AuthenticationSessionModel authSession) {
+        authSession.setAuthNote(NOTE, value);
+    }
+
+    /**
+     * The policy recorded in this flow; a flow whose first step recorded none keeps the
+     * behaviour POCLAB had before the note existed (enrollment at sign-in).
+     */
+    public static EnrollmentPolicy recordedIn(AuthenticationSessionModel authSession) {
+        return parse(authSession.getAuthNote(NOTE), PRE_PROVISIONED);
+    }
+
+    /** Parses a configured value; an unknown value falls back to the strictest policy. */
     public static EnrollmentPolicy parse(String configured, EnrollmentPolicy defaultPolicy) {
         if (configured == null || configured.isBlank()) {
             return defaultPolicy;
@@ -32,6 +59,6 @@ public enum EnrollmentPolicy {
                 return p;
             }
         }
-        return PRE_PROVISIONED;
+        return ENROLLMENT_LINK;
     }
 }

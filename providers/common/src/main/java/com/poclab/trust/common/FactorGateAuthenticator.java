@@ -18,9 +18,10 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * Placed after the factor sub-flow: proves that this authentication verified a POCLAB
  * factor and records which one (for {@code amr}). A person who holds no factor yet is
  * sent through Keycloak's TOTP setup required action, which has them enter a code from
- * the new authenticator before any token is issued. A recovery code (Keycloak's) is not a
- * factor: it sends the person through the same TOTP setup and replaces their earlier factors.
- * Anything else fails closed.
+ * the new authenticator before any token is issued, unless the flow's enrollment policy
+ * ({@link EnrollmentPolicy#recordedIn}) refuses enrollment at sign-in. A recovery code (Keycloak's)
+ * is not a factor: it sends the person through the same TOTP setup and replaces their earlier
+ * factors. Anything else fails closed.
  *
  * <p>Why our own step: Keycloak's conditional 2FA sub-flow silently passes a person with
  * no credential, and its amr mapper merges factors from earlier SSO sessions; the
@@ -29,6 +30,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 public class FactorGateAuthenticator implements Authenticator {
 
     private static final Logger LOG = Logger.getLogger(FactorGateAuthenticator.class);
+    static final String NOT_ENROLLED_DESCRIPTION = "no POCLAB factor enrolled; ask your administrator for an enrollment link";
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
@@ -46,6 +48,13 @@ public class FactorGateAuthenticator implements Authenticator {
             return;
         }
         if (!Factor.anyConfiguredFor(user)) {
+            EnrollmentPolicy policy = EnrollmentPolicy.recordedIn(authSession);
+            if (!policy.enrollsAtSignIn()) {
+                context.getEvent().user(user);
+                ProtocolDenial.deny(context, PoclabEvents.FACTOR_NOT_ENROLLED, "No POCLAB factor enrolled; the enrollment policy "
+                        + policy.value() + " allows enrollment only through an enrollment link", NOT_ENROLLED_DESCRIPTION);
+                return;
+            }
             // First factor of this person: TOTP setup is a required action of this flow.
             authSession.addRequiredAction(UserModel.RequiredAction.CONFIGURE_TOTP);
             if (NewFactorRequiredAction.enabledIn(context.getRealm())) {

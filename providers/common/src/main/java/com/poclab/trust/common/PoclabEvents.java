@@ -24,6 +24,8 @@ public final class PoclabEvents {
     public static final String RECOVERY_NOT_CONFIGURED = "poclab_recovery_not_configured";
     /** The new-factor step found no factor enrolled in this flow: refused, nothing removed. */
     public static final String NO_NEW_FACTOR = "poclab_no_new_factor";
+    /** The person holds no factor and the enrollment policy allows enrolling only through an enrollment link. */
+    public static final String FACTOR_NOT_ENROLLED = "poclab_factor_not_enrolled";
     /** The person cancelled on a POCLAB page. */
     public static final String CANCELLED = "poclab_cancelled";
 

@@ -28,8 +28,8 @@ import org.keycloak.services.validation.Validation;
  * Identifies the person Okta sends, without a password (Okta already checked it): Keycloak's
  * own username form, prefilled from {@code login_hint} (never trusted as proof: the POCLAB
  * factor follows). Under the first-use enrollment policy, an unknown name is created as a
- * person who then enrolls a factor; under pre-provisioned it is refused with a message that
- * says so. A disabled person is refused to Okta at once ({@code error=access_denied}).
+ * person who then enrolls a factor; under pre-provisioned and enrollment-link it is refused
+ * with a message that says so (the policy is recorded for {@code FactorGateAuthenticator}). A disabled person is refused to Okta at once ({@code error=access_denied}).
  */
 public class OktaPersonAuthenticator implements Authenticator {
 
@@ -58,6 +58,8 @@ public class OktaPersonAuthenticator implements Authenticator {
         }
         String name = username.trim();
         RealmModel realm = context.getRealm();
+        EnrollmentPolicy policy = policy(context.getAuthenticatorConfig());
+        policy.recordIn(context.getAuthenticationSession());
         UserModel existing = KeycloakModelUtils.findUserByNameOrEmail(context.getSession(), realm, name);
         if (existing != null && !existing.isEnabled()) {
             // Offboarded: Okta hears it at once (Keycloak's own answer is an "account disabled" page).
@@ -66,7 +68,7 @@ public class OktaPersonAuthenticator implements Authenticator {
             return;
         }
         if (existing == null) {
-            if (policy(context.getAuthenticatorConfig()) != EnrollmentPolicy.FIRST_USE) {
+            if (policy != EnrollmentPolicy.FIRST_USE) {
                 refuseNotProvisioned(context, name, form);
                 return;
             }

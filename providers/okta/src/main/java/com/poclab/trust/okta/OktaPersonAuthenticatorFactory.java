@@ -25,10 +25,12 @@ public class OktaPersonAuthenticatorFactory implements AuthenticatorFactory {
             .helpText("Optional custom domains of the Okta org (https://login.acme.com), each adding its callback as a redirect URI.")
             .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).add()
             .property().name(EnrollmentPolicy.CONFIG_KEY).label("Enrollment policy")
-            .helpText("pre-provisioned (default): only people an admin created or invited. first-use: an unknown name "
-                    + "is created and enrolls a factor now (anyone who reaches this page could claim a name).")
+            .helpText("pre-provisioned (default): only people an admin created or invited; one without a factor enrolls "
+                    + "TOTP at sign-in. enrollment-link: only people an admin created, and one without a factor is refused "
+                    + "until they enroll through an enrollment link (nobody can enroll by typing their name). first-use: an "
+                    + "unknown name is created and enrolls a factor now (anyone who reaches this page could claim a name).")
             .type(ProviderConfigProperty.LIST_TYPE)
-            .options(EnrollmentPolicy.PRE_PROVISIONED.value(), EnrollmentPolicy.FIRST_USE.value())
+            .options(EnrollmentPolicy.PRE_PROVISIONED.value(), EnrollmentPolicy.ENROLLMENT_LINK.value(), EnrollmentPolicy.FIRST_USE.value())
             .defaultValue(OktaPersonAuthenticator.DEFAULT_POLICY.value()).add()
             .build();
 

@@ -15,7 +15,7 @@ import org.keycloak.models.UserModel;
  * Finds the POCLAB person an Entra hint names, by {@code tid} + {@code oid} only. A person an
  * admin declared by UPN (no Entra link yet) is pinned to the hint's tid + oid on first
  * arrival; from then on only that oid matches. Under {@link EnrollmentPolicy#FIRST_USE}
- * a stranger is created.
+ * a stranger is created; under the other policies a stranger is refused.
  */
 public final class EntraPersonResolver {
 

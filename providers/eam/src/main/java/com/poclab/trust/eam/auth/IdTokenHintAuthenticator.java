@@ -57,6 +57,7 @@ public class IdTokenHintAuthenticator implements Authenticator {
             ProtocolDenial.deny(context, "eam_misconfigured", e.getMessage(), "POCLAB's Entra settings are invalid");
             return;
         }
+        settings.enrollmentPolicy().recordIn(authSession);
 
         ClaimsRequest claims;
         try {
@@ -103,7 +104,7 @@ public class IdTokenHintAuthenticator implements Authenticator {
         if (person.user() == null) {
             String reason = person.refusal() == EntraPersonResolver.Refusal.UPN_PINNED_TO_ANOTHER_USER
                     ? "The UPN belongs to a POCLAB person linked to another Entra user"
-                    : "This person is not provisioned in POCLAB (enrollment policy: pre-provisioned)";
+                    : "This person is not provisioned in POCLAB (enrollment policy: " + settings.enrollmentPolicy().value() + ")";
             ProtocolDenial.deny(context, "eam_user_not_provisioned", reason,
                     "POCLAB does not know this person; ask your administrator to add you");
             return;

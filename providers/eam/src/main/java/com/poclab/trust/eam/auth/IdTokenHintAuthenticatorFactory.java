@@ -33,9 +33,10 @@ public class IdTokenHintAuthenticatorFactory implements AuthenticatorFactory {
             .type(ProviderConfigProperty.STRING_TYPE).defaultValue(EntraAuthority.GLOBAL).add()
             .property().name(EnrollmentPolicy.CONFIG_KEY).label("Enrollment policy")
             .helpText("first-use: a person seen for the first time is created and enrolls a factor now. "
-                    + "pre-provisioned: only people an admin created or invited.")
+                    + "pre-provisioned: only people an admin created or invited. enrollment-link: only people an admin "
+                    + "created, and one without a factor is refused until they enroll through an enrollment link.")
             .type(ProviderConfigProperty.LIST_TYPE)
-            .options(EnrollmentPolicy.FIRST_USE.value(), EnrollmentPolicy.PRE_PROVISIONED.value())
+            .options(EnrollmentPolicy.FIRST_USE.value(), EnrollmentPolicy.PRE_PROVISIONED.value(), EnrollmentPolicy.ENROLLMENT_LINK.value())
             .defaultValue(EamSettings.DEFAULT_POLICY.value()).add()
             .property().name(EamConstants.CONFIG_MAX_AGE).label("Maximum hint age (seconds)")
             .helpText("A hint issued (iat) longer ago than this is refused. Entra issues hints already expired, so exp is not used.")
