@@ -90,10 +90,7 @@ public class IdTokenHintAuthenticator implements Authenticator {
         EntraPersonResolver.Resolution person = new EntraPersonResolver(context.getSession(), context.getRealm())
                 .resolve(hint, settings.enrollmentPolicy());
         if (person.user() == null) {
-            String reason = person.refusal() == EntraPersonResolver.Refusal.UPN_PINNED_TO_ANOTHER_USER
-                    ? "The UPN belongs to a POCLAB person linked to another Entra user"
-                    : "This person is not provisioned in POCLAB (enrollment policy: pre-provisioned)";
-            ProtocolDenial.deny(context, "eam_user_not_provisioned", reason,
+            ProtocolDenial.deny(context, "eam_user_not_provisioned", person.refusal().reason(),
                     "POCLAB does not know this person; ask your administrator to add you");
             return;
         }
@@ -117,7 +114,7 @@ public class IdTokenHintAuthenticator implements Authenticator {
             authSession.setClientNote(EamConstants.NOTE_PREFERRED_USERNAME, hint.preferredUsername());
         }
         if (person.created() || person.pinned()) {
-            event.detail(PoclabEvents.REASON, person.created() ? "Person created on first use" : "Declared person linked to tid+oid");
+            event.detail(PoclabEvents.REASON, person.created() ? "Person created on first use" : "Declared person pinned to tid+oid");
         }
         EarlierSession.end(context);
         context.setUser(user);
