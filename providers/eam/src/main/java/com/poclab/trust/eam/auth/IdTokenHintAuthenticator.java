@@ -114,7 +114,9 @@ public class IdTokenHintAuthenticator implements Authenticator {
             authSession.setClientNote(EamConstants.NOTE_PREFERRED_USERNAME, hint.preferredUsername());
         }
         if (person.created() || person.pinned()) {
-            event.detail(PoclabEvents.REASON, person.created() ? "Person created on first use" : "Declared person pinned to tid+oid");
+            // On every later event of the flow too: the LOGIN that ends it says how the person came to be linked.
+            PoclabEvents.flowDetail(authSession, event, EamConstants.DETAIL_PERSON,
+                    person.created() ? "created on first use" : "declared person pinned to tid+oid");
         }
         EarlierSession.end(context);
         context.setUser(user);
