@@ -308,14 +308,17 @@ public class PeopleImportIT {
         driver().manage().window().setSize(new Dimension(1280, 3000));
         Path file = Files.createTempFile("people", ".csv");
         Files.writeString(file, "\uFEFFupn,entra_oid,display_name\r\nlena-" + run + "@contoso.com,,Lena\r\nmax-" + run
-                + "@contoso.com,bad,Max\r\n", StandardCharsets.UTF_8);
+                + "@contoso.com,bad,Max\r\n\"<img src=x onerror=alert(1)>" + run + "@contoso.com\",,<b>Bold</b>\r\n", StandardCharsets.UTF_8);
         signIn();
         driver().findElement(By.id("eam-people-file")).sendKeys(file.toString());
         driver().findElement(By.id("eam-people-import")).click();
-        assertTrue(text("eam-people-summary").startsWith("Created 1, updated 0, unchanged 0, errors 1."), text("eam-people-summary"));
+        assertTrue(text("eam-people-summary").startsWith("Created 1, updated 0, unchanged 0, errors 2."), text("eam-people-summary"));
         List<String> rows = driver().findElements(By.cssSelector("#eam-people-report tbody tr")).stream().map(r -> r.getText()).toList();
         assertTrue(rows.get(0).startsWith("2 lena-" + run + "@contoso.com Created"), rows.toString());
         assertTrue(rows.get(1).startsWith("3 max-" + run + "@contoso.com Error The Entra object ID \u201cbad\u201d is not a GUID"), rows.toString());
+        // Markup from the file is shown as text, and Keycloak's user profile refuses it in a username or name.
+        assertTrue(rows.get(2).startsWith("4 <img src=x onerror=alert(1)>" + run + "@contoso.com Error "), rows.toString());
+        assertTrue(driver().findElements(By.cssSelector("#eam-people-report img, #eam-people-report b")).isEmpty(), "no markup rendered");
         assertEquals("Lena", person(eam.admin(), "lena-" + run + "@contoso.com").getFirstName());
         Files.copy(((TakesScreenshot) driver()).getScreenshotAs(OutputType.FILE).toPath(),
                 ProjectPaths.artifacts().resolve("integrations-page-people-report.png"), StandardCopyOption.REPLACE_EXISTING);
@@ -325,7 +328,7 @@ public class PeopleImportIT {
         // Again: nothing changes. Then without the page's token: refused, nothing stored.
         driver().findElement(By.id("eam-people-file")).sendKeys(file.toString());
         driver().findElement(By.id("eam-people-import")).click();
-        assertTrue(text("eam-people-summary").startsWith("Created 0, updated 0, unchanged 1, errors 1."), text("eam-people-summary"));
+        assertTrue(text("eam-people-summary").startsWith("Created 0, updated 0, unchanged 1, errors 2."), text("eam-people-summary"));
         Files.writeString(file, "nina-" + run + "@contoso.com,,Nina\n", StandardCharsets.UTF_8);
         ((JavascriptExecutor) driver()).executeScript("document.querySelector('#okta-people-form input[name=csrf]').remove()");
         driver().findElement(By.id("okta-people-file")).sendKeys(file.toString());

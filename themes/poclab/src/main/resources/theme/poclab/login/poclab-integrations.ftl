@@ -33,7 +33,7 @@
   <section class="poclab-people" id="${realmName}-people" aria-labelledby="${realmName}-people-title">
     <h3 id="${realmName}-people-title">${msg("integrations.people.title")}</h3>
     <p class="poclab-help" id="${realmName}-people-help">${msg("integrations.people.help." + realmName)} ${msg("integrations.people.limits")}</p>
-    <form id="${realmName}-people-form" method="post" action="${pageUrl}people/${realmName}" enctype="multipart/form-data">
+    <form id="${realmName}-people-form" method="post" action="${pageUrl}people/${realmName}#${realmName}-people" enctype="multipart/form-data">
       <input type="hidden" name="csrf" value="${csrf}">
       <label class="pf-v5-c-form__label" for="${realmName}-people-file"><span class="pf-v5-c-form__label-text">${msg("integrations.people.file")}</span></label>
       <input class="pf-v5-c-form-control" id="${realmName}-people-file" name="people" type="file" accept=".csv,text/csv" required aria-describedby="${realmName}-people-help">
