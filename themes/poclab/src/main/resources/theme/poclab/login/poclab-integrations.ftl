@@ -29,6 +29,35 @@
     </section>
   </#if>
 </#macro>
+<#macro peopleUpload realmName>
+  <section class="poclab-people" id="${realmName}-people" aria-labelledby="${realmName}-people-title">
+    <h3 id="${realmName}-people-title">${msg("integrations.people.title")}</h3>
+    <p class="poclab-help" id="${realmName}-people-help">${msg("integrations.people.help." + realmName)} ${msg("integrations.people.limits")}</p>
+    <form id="${realmName}-people-form" method="post" action="${pageUrl}people/${realmName}#${realmName}-people" enctype="multipart/form-data">
+      <input type="hidden" name="csrf" value="${csrf}">
+      <label class="pf-v5-c-form__label" for="${realmName}-people-file"><span class="pf-v5-c-form__label-text">${msg("integrations.people.file")}</span></label>
+      <input class="pf-v5-c-form-control" id="${realmName}-people-file" name="people" type="file" accept=".csv,text/csv" required aria-describedby="${realmName}-people-help">
+      <button type="submit" class="pf-v5-c-button pf-m-secondary" id="${realmName}-people-import">${msg("integrations.people.import")}</button>
+    </form>
+    <#if people?? && people.realm == realmName>
+      <#if people.refusal??>
+        <p class="poclab-error" id="${realmName}-people-refused" role="alert">${people.refusal}</p>
+      <#else>
+        <#assign report = people.report>
+        <p id="${realmName}-people-summary" role="status">${msg("integrations.people.summary", report.created?c, report.updated?c, report.unchanged?c, report.errors?c)}</p>
+        <table class="pf-v5-c-table pf-m-compact poclab-people-report" id="${realmName}-people-report">
+          <caption class="poclab-sr-only">${msg("integrations.people.reportCaption")}</caption>
+          <thead><tr><th scope="col">${msg("integrations.people.line")}</th><th scope="col">${msg("integrations.people.upn")}</th><th scope="col">${msg("integrations.people.status")}</th><th scope="col">${msg("integrations.people.message")}</th></tr></thead>
+          <tbody>
+          <#list report.lines as l>
+            <tr class="poclab-people-${l.status}"><td>${l.line?c}</td><td class="poclab-mono">${l.upn!""}</td><td>${msg("integrations.people.status." + l.status)}</td><td>${l.message!""}</td></tr>
+          </#list>
+          </tbody>
+        </table>
+      </#if>
+    </#if>
+  </section>
+</#macro>
 <!DOCTYPE html>
 <html lang="${lang}">
 <head>
@@ -103,6 +132,7 @@
       <button type="submit" class="pf-v5-c-button pf-m-secondary" id="entra-check">${msg("integrations.check")}</button>
     </form>
     <@checks card=entra id="entra-checks"/>
+    <#if peopleEam><@peopleUpload realmName="eam"/></#if>
     <#else>
     <p class="poclab-help">${msg("integrations.notYours", "eam")}</p>
     </#if>
@@ -168,6 +198,7 @@
       <button type="submit" class="pf-v5-c-button pf-m-secondary" id="okta-check">${msg("integrations.check")}</button>
     </form>
     <@checks card=okta id="okta-checks"/>
+    <#if peopleOkta><@peopleUpload realmName="okta"/></#if>
     <#else>
     <p class="poclab-help">${msg("integrations.notYours", "okta")}</p>
     </#if>

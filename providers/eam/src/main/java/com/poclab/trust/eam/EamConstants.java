@@ -42,6 +42,8 @@ public final class EamConstants {
     public static final String DETAIL_CLIENT_REQUEST_ID = "client_request_id";
     public static final String DETAIL_TID = "tid";
     public static final String DETAIL_OID = "oid";
+    /** How the hint's person came to be linked in this flow: created on first use, or a declared person pinned. */
+    public static final String DETAIL_PERSON = "poclab_person";
 
     private EamConstants() {
     }

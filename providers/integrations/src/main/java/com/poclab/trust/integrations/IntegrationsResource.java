@@ -9,6 +9,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -21,12 +22,14 @@ import com.poclab.trust.integrations.access.PageAdmin;
 import com.poclab.trust.integrations.access.SignInClient;
 import com.poclab.trust.integrations.entra.EntraCard;
 import com.poclab.trust.integrations.okta.OktaCard;
+import com.poclab.trust.integrations.people.PeopleUpload;
 import org.jboss.logging.Logger;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.common.util.SecretGenerator;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.forms.login.LoginFormsProvider;
+import org.keycloak.http.FormPartValue;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.ModelToRepresentation;
@@ -163,11 +166,40 @@ public class IntegrationsResource {
         });
     }
 
+    /**
+     * The people upload of a card: the CSV of {@code POST /admin/realms/{realm}/poclab-people/import},
+     * with the same rules and report ({@link PeopleUpload}). Needs manage-users on that realm.
+     */
+    @POST
+    @Path("people/{realm}")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces(MediaType.TEXT_HTML)
+    public Response importPeople(@PathParam("realm") String realmName) {
+        PageAdmin admin = signedIn();
+        if (admin == null) {
+            return signIn();
+        }
+        MultivaluedMap<String, FormPartValue> form = session.getContext().getHttpRequest().getMultiPartFormParameters();
+        FormPartValue csrf = form.getFirst(CsrfToken.FORM_FIELD);
+        if (!CsrfToken.matches(session, master, admin.userSession(), csrf == null ? null : csrf.asString())) {
+            return forbidden(admin, "integrations.csrfRefused");
+        }
+        RealmModel realm = IntegrationsConstants.EAM_REALM.equals(realmName) || IntegrationsConstants.OKTA_REALM.equals(realmName)
+                ? session.realms().getRealmByName(realmName) : null;
+        if (realm == null || !PeopleUpload.mayImport(session, realm, admin.auth())) {
+            return forbidden(admin, "integrations.people.forbidden");
+        }
+        Page page = new Page(admin);
+        page.people = PeopleUpload.run(session, realm, form.getFirst(PeopleUpload.FILE_FIELD), adminEvent(admin, realm));
+        return render(admin, page, page.people.status());
+    }
+
     /** What the page shows for one request. */
     private final class Page {
         final EntraCard entra;
         final OktaCard okta;
         String notice;
+        PeopleUpload people;
 
         Page(PageAdmin admin) {
             this.entra = admin.canManageEam() ? EntraCard.load(session) : null;
@@ -247,6 +279,11 @@ public class IntegrationsResource {
         }
         if (page.notice != null) {
             attributes.put("notice", page.notice);
+        }
+        attributes.put("peopleEam", page.entra != null && PeopleUpload.mayImport(session, page.entra.realm(), admin.auth()));
+        attributes.put("peopleOkta", page.okta != null && PeopleUpload.mayImport(session, page.okta.realm(), admin.auth()));
+        if (page.people != null) {
+            attributes.put("people", page.people);
         }
         return render(admin, attributes, status);
     }

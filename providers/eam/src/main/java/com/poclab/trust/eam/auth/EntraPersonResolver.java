@@ -1,8 +1,10 @@
 package com.poclab.trust.eam.auth;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import com.poclab.trust.common.EnrollmentPolicy;
 import com.poclab.trust.eam.EamConstants;
@@ -13,16 +15,35 @@ import org.keycloak.models.UserModel;
 
 /**
  * Finds the POCLAB person an Entra hint names, by {@code tid} + {@code oid} only. A person an
- * admin declared by UPN (no Entra link yet) is pinned to the hint's tid + oid on first
- * arrival; from then on only that oid matches. Under {@link EnrollmentPolicy#FIRST_USE}
- * a stranger is created; under the other policies a stranger is refused.
+ * admin declared ahead (no {@code entra_key} yet) is pinned to the hint's tid + oid on first
+ * arrival: matched by a declared {@code entra_oid} when there is one (whatever the UPN), else
+ * by UPN as username or email. From then on only that tid + oid matches, so a renamed UPN
+ * follows the person and a recycled UPN never inherits their factor. Under
+ * {@link EnrollmentPolicy#FIRST_USE} a stranger is created; under the other policies a stranger
+ * is refused.
  */
 public final class EntraPersonResolver {
 
     private static final Pattern USERNAME_SAFE = Pattern.compile("[a-z0-9._@-]{1,200}");
 
     /** Why no person could be resolved. */
-    public enum Refusal { NOT_PROVISIONED, UPN_PINNED_TO_ANOTHER_USER }
+    public enum Refusal {
+        NOT_PROVISIONED("This person is not provisioned in POCLAB (the enrollment policy admits only declared people)"),
+        UPN_PINNED_TO_ANOTHER_USER("The UPN belongs to a POCLAB person linked to another Entra user (a recycled UPN?)"),
+        UPN_DECLARED_FOR_ANOTHER_OID("The UPN belongs to a POCLAB person declared with another Entra object ID (a recycled UPN?)"),
+        OID_DECLARED_TWICE("Several POCLAB people are declared with this Entra object ID: an admin must keep one");
+
+        private final String reason;
+
+        Refusal(String reason) {
+            this.reason = reason;
+        }
+
+        /** What the event log says. */
+        public String reason() {
+            return reason;
+        }
+    }
 
     public record Resolution(UserModel user, boolean created, boolean pinned, Refusal refusal) {
     }
@@ -46,12 +67,25 @@ public final class EntraPersonResolver {
         if (linked.isPresent()) {
             return new Resolution(linked.get(), false, false, null);
         }
+        List<UserModel> declaredOid = declaredByOid(hint.objectId());
+        if (declaredOid.size() > 1) {
+            return new Resolution(null, false, false, Refusal.OID_DECLARED_TWICE);
+        }
+        if (declaredOid.size() == 1) {
+            UserModel user = declaredOid.get(0);
+            link(user, hint);
+            return new Resolution(user, false, true, null);
+        }
         Optional<UserModel> declared = declaredByName(hint);
         if (declared.isPresent()) {
             UserModel user = declared.get();
-            if (user.getFirstAttribute(EamConstants.ATTR_OID) != null) {
+            if (isPinned(user)) {
                 // A recycled UPN: the name belongs to an earlier Entra user, whose factor stays theirs.
                 return new Resolution(null, false, false, Refusal.UPN_PINNED_TO_ANOTHER_USER);
+            }
+            if (user.getFirstAttribute(EamConstants.ATTR_OID) != null) {
+                // Declared for another oid (declaredByOid found nobody for this one): the same verdict.
+                return new Resolution(null, false, false, Refusal.UPN_DECLARED_FOR_ANOTHER_OID);
             }
             link(user, hint);
             return new Resolution(user, false, true, null);
@@ -60,6 +94,21 @@ public final class EntraPersonResolver {
             return new Resolution(null, false, false, Refusal.NOT_PROVISIONED);
         }
         return new Resolution(create(hint), true, false, null);
+    }
+
+    /** Pinned = linked to a tid + oid by a first arrival (or created by one): {@code entra_key} is set. */
+    public static boolean isPinned(UserModel user) {
+        return user.getFirstAttribute(EamConstants.ATTR_KEY) != null;
+    }
+
+    /** People an admin declared with this Entra object ID who are not pinned yet (GUIDs compared in lower case). */
+    private List<UserModel> declaredByOid(String oid) {
+        String lower = oid.toLowerCase(Locale.ROOT);
+        Stream<UserModel> found = session.users().searchForUserByUserAttributeStream(realm, EamConstants.ATTR_OID, lower);
+        if (!lower.equals(oid)) {
+            found = Stream.concat(found, session.users().searchForUserByUserAttributeStream(realm, EamConstants.ATTR_OID, oid));
+        }
+        return found.filter(user -> !isPinned(user)).distinct().limit(2).toList();
     }
 
     /** A person declared ahead of time under the hint's UPN (username or email). */
@@ -94,7 +143,7 @@ public final class EntraPersonResolver {
 
     private static void link(UserModel user, EntraHint hint) {
         user.setSingleAttribute(EamConstants.ATTR_TID, hint.tenantId());
-        user.setSingleAttribute(EamConstants.ATTR_OID, hint.objectId());
+        user.setSingleAttribute(EamConstants.ATTR_OID, hint.objectId().toLowerCase(Locale.ROOT));
         user.setSingleAttribute(EamConstants.ATTR_KEY, linkKey(hint.tenantId(), hint.objectId()));
     }
 }

@@ -102,9 +102,9 @@ public class IdTokenHintAuthenticator implements Authenticator {
         EntraPersonResolver.Resolution person = new EntraPersonResolver(context.getSession(), context.getRealm())
                 .resolve(hint, settings.enrollmentPolicy());
         if (person.user() == null) {
-            String reason = person.refusal() == EntraPersonResolver.Refusal.UPN_PINNED_TO_ANOTHER_USER
-                    ? "The UPN belongs to a POCLAB person linked to another Entra user"
-                    : "This person is not provisioned in POCLAB (enrollment policy: " + settings.enrollmentPolicy().value() + ")";
+            String reason = person.refusal() == EntraPersonResolver.Refusal.NOT_PROVISIONED
+                    ? "This person is not provisioned in POCLAB (enrollment policy: " + settings.enrollmentPolicy().value() + ")"
+                    : person.refusal().reason();
             ProtocolDenial.deny(context, "eam_user_not_provisioned", reason,
                     "POCLAB does not know this person; ask your administrator to add you");
             return;
@@ -129,7 +129,9 @@ public class IdTokenHintAuthenticator implements Authenticator {
             authSession.setClientNote(EamConstants.NOTE_PREFERRED_USERNAME, hint.preferredUsername());
         }
         if (person.created() || person.pinned()) {
-            event.detail(PoclabEvents.REASON, person.created() ? "Person created on first use" : "Declared person linked to tid+oid");
+            // On every later event of the flow too: the LOGIN that ends it says how the person came to be linked.
+            PoclabEvents.flowDetail(authSession, event, EamConstants.DETAIL_PERSON,
+                    person.created() ? "created on first use" : "declared person pinned to tid+oid");
         }
         EarlierSession.end(context);
         // Entra asks for one verification and keeps no POCLAB session: a transient user session
