@@ -1,7 +1,6 @@
 package com.poclab.trust.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -9,14 +8,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.core.Response;
-import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,14 +33,10 @@ import org.keycloak.testframework.server.KeycloakUrls;
 import org.keycloak.testframework.ui.annotations.InjectWebDriver;
 import org.keycloak.testframework.ui.webdriver.ManagedWebDriver;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chromium.HasCdp;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.virtualauthenticator.HasVirtualAuthenticator;
 import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
-import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
 
 /**
  * Issue 9, enrollment link with {@code factor=passkey}: in headless Chromium with a DevTools
@@ -55,14 +48,6 @@ public class EnrollmentLinkPasskeyIT {
 
     private static final String TENANT = TestEntra.newGuid();
     /** Holds back the form submit that leaves POCLAB (the answer to Entra) and names WebAuthn keys. */
-    private static final String BROWSER_SHIM = """
-            const poclabSubmit = HTMLFormElement.prototype.submit;
-            HTMLFormElement.prototype.submit = function () {
-              if (new URL(this.action, location.href).host === location.host) { return poclabSubmit.call(this); }
-              window.poclabHeldAnswer = true;
-            };
-            window.prompt = function () { return 'virtual security key'; };
-            """;
     private static TestEntra entra;
 
     @InjectRealm(ref = PoclabRealms.EAM, fromJson = PoclabRealms.EAM_JSON, lifecycle = LifeCycle.GLOBAL)
@@ -110,22 +95,20 @@ public class EnrollmentLinkPasskeyIT {
         String link = makeLink(userId, "passkey");
 
         WebDriver driver = browser.driver();
-        VirtualAuthenticator key = ((HasVirtualAuthenticator) driver).addVirtualAuthenticator(new VirtualAuthenticatorOptions()
-                .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2).setTransport(VirtualAuthenticatorOptions.Transport.USB)
-                .setHasUserVerification(true).setIsUserVerified(true).setIsUserConsenting(true).setHasResidentKey(true));
-        ((HasCdp) driver).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", BROWSER_SHIM));
+        VirtualAuthenticator key = PasskeyBrowser.addKey(driver);
         try {
             driver.get(link);
-            waitFor(driver, By.id("registerWebAuthn")).click();
+            PasskeyBrowser.waitFor(driver, By.id("registerWebAuthn")).click();
             new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> d.getPageSource().contains("your POCLAB factor is set up"));
             assertEquals(1, key.getCredentials().size(), "the key holds one credential");
             assertEquals(List.of("webauthn"), eam.admin().users().get(userId).credentials().stream()
                     .map(CredentialRepresentation::getType).toList());
 
             Map<String, String> request = PoclabEam.entraRequest(hint.build());
-            entraPosts(driver, request);
-            waitFor(driver, By.id("authenticateWebAuthnButton")).click();
-            Map<String, String> answer = heldAnswer(driver);
+            PasskeyBrowser.entraPosts(driver, urls.getBase(), request);
+            PasskeyBrowser.waitFor(driver, By.id("authenticateWebAuthnButton")).click();
+            Map<String, String> answer = PasskeyBrowser.heldAnswer(driver);
+            assertTrue(answer.containsKey("id_token"), "an id_token for Entra: " + answer.keySet());
             assertEquals(request.get("state"), answer.get("state"));
             JsonNode token = RealmTokens.verifiedClaims(urls.getBase(), "eam", answer.get("id_token"));
             assertEquals("[\"fido\"]", token.get("amr").toString());
@@ -144,45 +127,5 @@ public class EnrollmentLinkPasskeyIT {
         JsonNode body = new ObjectMapper().readTree(response.body());
         assertEquals(factor, body.get("factor").asText());
         return body.get("link").asText();
-    }
-
-    /** Entra's browser-side form POST to POCLAB's authorization endpoint. */
-    private void entraPosts(WebDriver driver, Map<String, String> request) {
-        driver.get(urls.getBase() + "/realms/eam/.well-known/openid-configuration");
-        ((JavascriptExecutor) driver).executeScript("""
-                const form = document.createElement('form');
-                form.method = 'post';
-                form.action = arguments[0];
-                for (const [name, value] of Object.entries(arguments[1])) {
-                  const input = document.createElement('input');
-                  input.type = 'hidden'; input.name = name; input.value = value;
-                  form.appendChild(input);
-                }
-                document.body.appendChild(form);
-                form.submit();
-                """, urls.getBase() + "/realms/eam/protocol/openid-connect/auth", request);
-    }
-
-    /** The fields of POCLAB's auto-submitting answer to Entra, once the page has tried to post it. */
-    private static Map<String, String> heldAnswer(WebDriver driver) {
-        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d ->
-                Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript("return window.poclabHeldAnswer === true")));
-        Element form = org.jsoup.Jsoup.parse(driver.getPageSource()).selectFirst("form[action=" + TestEntra.REDIRECT_URI + "]");
-        assertNotNull(form, "an answer form to Entra's redirect_uri");
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (Element input : form.select("input")) {
-            if (input.attr("type").equalsIgnoreCase("hidden")) {
-                fields.put(input.attr("name"), input.attr("value"));
-            }
-        }
-        assertTrue(fields.containsKey("id_token"), "an id_token for Entra: " + fields.keySet());
-        return fields;
-    }
-
-    private static WebElement waitFor(WebDriver driver, By element) {
-        return new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> {
-            List<WebElement> found = d.findElements(element);
-            return found.isEmpty() ? null : found.get(0);
-        });
     }
 }

@@ -28,6 +28,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.ErrorResponse;
+import org.keycloak.services.ErrorResponseException;
 import org.keycloak.services.resources.LoginActionsService;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
@@ -62,25 +63,38 @@ public class EnrollmentLinkResource {
     @Path("users/{userId}/link")
     @Produces(MediaType.APPLICATION_JSON)
     public Response link(@PathParam("userId") String userId, @QueryParam("factor") String factor,
-                         @QueryParam("lifespan") Integer lifespan) {
-        Issued issued = issue(userId, factor, lifespan);
+                         @QueryParam("lifespan") String lifespan) {
+        Issued issued = issue(managedPerson(userId), factor, lifespan);
         record(issued, "copied");
         Map<String, Object> body = issued.summary();
         body.put("link", issued.link());
         return Response.ok(body).build();
     }
 
-    /** The same link emailed to the person's address by Keycloak: {@code {sentTo, expiresAt, factor}}. */
+    /**
+     * The same link emailed to the person's address by Keycloak: {@code {sentTo, expiresAt, factor}}.
+     * No link is made when it cannot be sent: no address (400), no email settings in the realm (409).
+     * When the realm's SMTP server refuses or cannot be reached the answer is 502: the request and the
+     * realm are fine, the mail server the realm names is the upstream that failed, and nothing was
+     * sent, so the admin may fix the server and retry (Keycloak's own execute-actions-email says 500).
+     */
     @POST
     @Path("users/{userId}/send")
     @Produces(MediaType.APPLICATION_JSON)
     public Response send(@PathParam("userId") String userId, @QueryParam("factor") String factor,
-                         @QueryParam("lifespan") Integer lifespan) {
-        Issued issued = issue(userId, factor, lifespan);
-        UserModel user = issued.user();
+                         @QueryParam("lifespan") String lifespan) {
+        UserModel user = managedPerson(userId);
         if (user.getEmail() == null || user.getEmail().isBlank()) {
-            throw ErrorResponse.error("The person has no email address: copy the link instead", Response.Status.BAD_REQUEST);
+            throw refused(user, "the person has no email address: copy the link instead", Response.Status.BAD_REQUEST);
         }
+        Map<String, String> smtp = realm.getSmtpConfig();
+        String host = smtp == null ? null : smtp.get("host");
+        String from = smtp == null ? null : smtp.get("from");
+        if (host == null || host.isBlank() || from == null || from.isBlank()) {
+            throw refused(user, "realm " + realm.getName() + " has no email settings (" + (host == null || host.isBlank() ? "no SMTP host" : "no sender address")
+                    + "): set them in Realm settings > Email, or copy the link instead", Response.Status.CONFLICT);
+        }
+        Issued issued = issue(user, factor, lifespan);
         try {
             session.getProvider(EmailTemplateProvider.class)
                     .setAttribute(Constants.TEMPLATE_ATTR_REQUIRED_ACTIONS, List.of(issued.factor().requiredAction()))
@@ -89,14 +103,20 @@ public class EnrollmentLinkResource {
                     .setUser(user)
                     .sendExecuteActions(issued.link(), TimeUnit.SECONDS.toMinutes(issued.lifespan()));
         } catch (EmailException e) {
-            LOG.warnf("Enrollment email for user %s in realm %s not sent: %s", user.getId(), realm.getName(), e.getMessage());
-            throw ErrorResponse.error("The enrollment email could not be sent: " + e.getMessage()
-                    + " (check the realm's email settings)", Response.Status.INTERNAL_SERVER_ERROR);
+            String reason = e.getCause() == null ? e.getMessage() : e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage();
+            throw refused(user, "the mail server of realm " + realm.getName() + " (" + host + ") did not take the enrollment email ("
+                    + reason + "); link " + issued.tokenId() + " was not sent: check Realm settings > Email", Response.Status.BAD_GATEWAY);
         }
         record(issued, "emailed");
         Map<String, Object> body = issued.summary();
         body.put("sentTo", user.getEmail());
         return Response.ok(body).build();
+    }
+
+    /** Logs why a link was not made or not sent (never the link) and returns the admin's JSON answer. */
+    private ErrorResponseException refused(UserModel user, String reason, Response.Status status) {
+        LOG.warnf("Enrollment link for user %s in realm %s refused (%d): %s", user.getId(), realm.getName(), status.getStatusCode(), reason);
+        return ErrorResponse.error("Enrollment link not sent: " + reason, status);
     }
 
     private record Issued(UserModel user, EnrollmentFactor factor, int lifespan, int expiresAt, String tokenId, String link) {
@@ -109,22 +129,24 @@ public class EnrollmentLinkResource {
         }
     }
 
-    private Issued issue(String userId, String factorName, Integer lifespan) {
+    /** The person, if the caller may manage them (Keycloak's admin permissions): 404 / 403 otherwise. */
+    private UserModel managedPerson(String userId) {
         UserModel user = session.users().getUserById(realm, userId);
         if (user == null) {
             auth.users().requireQuery();
             throw new NotFoundException("No such person in realm " + realm.getName());
         }
         auth.users().requireManage(user);
+        return user;
+    }
+
+    private Issued issue(UserModel user, String factorName, String lifespan) {
         EnrollmentFactor factor = EnrollmentFactor.parse(factorName).orElseThrow(() ->
                 ErrorResponse.error("Unknown factor '" + factorName + "': use otp or passkey", Response.Status.BAD_REQUEST));
         if (!user.isEnabled()) {
             throw ErrorResponse.error("The person is disabled: enable them before sending an enrollment link", Response.Status.BAD_REQUEST);
         }
-        int seconds = lifespan == null ? realm.getActionTokenGeneratedByAdminLifespan() : lifespan;
-        if (seconds < 1 || seconds > MAX_LIFESPAN_SECONDS) {
-            throw ErrorResponse.error("lifespan must be between 1 and " + MAX_LIFESPAN_SECONDS + " seconds", Response.Status.BAD_REQUEST);
-        }
+        int seconds = lifespanSeconds(lifespan);
         ClientModel account = realm.getClientByClientId(Constants.ACCOUNT_MANAGEMENT_CLIENT_ID);
         if (account == null || !account.isEnabled()) {
             throw ErrorResponse.error("Realm " + realm.getName() + " has no enabled '" + Constants.ACCOUNT_MANAGEMENT_CLIENT_ID
@@ -137,6 +159,32 @@ public class EnrollmentLinkResource {
                 .queryParam(Constants.KEY, serialized)
                 .build(realm.getName()).toString();
         return new Issued(user, factor, seconds, expiresAt, token.getId(), link);
+    }
+
+    /**
+     * {@code lifespan} in seconds, 1 to {@link #MAX_LIFESPAN_SECONDS}; absent means the realm's
+     * "admin-initiated action" lifespan. Taken as text so that a non-number is a clear 400, not JAX-RS's 404.
+     */
+    private int lifespanSeconds(String lifespan) {
+        String range = "lifespan must be a number of seconds between 1 and " + MAX_LIFESPAN_SECONDS;
+        if (lifespan == null || lifespan.isBlank()) {
+            int realmDefault = realm.getActionTokenGeneratedByAdminLifespan();
+            if (realmDefault < 1 || realmDefault > MAX_LIFESPAN_SECONDS) {
+                throw ErrorResponse.error("The realm's admin action lifespan (" + realmDefault + " s) is outside what an enrollment link allows: pass "
+                        + range, Response.Status.BAD_REQUEST);
+            }
+            return realmDefault;
+        }
+        long seconds;
+        try {
+            seconds = Long.parseLong(lifespan.trim());
+        } catch (NumberFormatException e) {
+            throw ErrorResponse.error(range + ", not '" + lifespan + "'", Response.Status.BAD_REQUEST);
+        }
+        if (seconds < 1 || seconds > MAX_LIFESPAN_SECONDS) {
+            throw ErrorResponse.error(range, Response.Status.BAD_REQUEST);
+        }
+        return (int) seconds;
     }
 
     /** Admin event: who made a link for whom, which factor, until when, how delivered (never the link itself). */
