@@ -224,9 +224,13 @@ public class EnrollmentLinkIT {
             TotpDevice firstPhone = new TotpDevice(firstForm.selectFirst("input[name=totpSecret]").attr("value"));
             TotpDevice secondPhone = new TotpDevice(secondForm.selectFirst("input[name=totpSecret]").attr("value"));
 
-            Browser.Page done = first.submit(firstSetup, firstForm, Map.of("totp", firstPhone.nextCode(), "userLabel", "first"));
+            Browser.Page done = RecoveryCodes.save(first, first.submit(firstSetup, firstForm, Map.of("totp", firstPhone.nextCode(), "userLabel", "first")));
             assertTrue(done.doc().text().contains("your POCLAB factor is set up"), done.doc().text());
             Browser.Page refused = second.submit(secondSetup, secondForm, Map.of("totp", secondPhone.nextCode(), "userLabel", "second"));
+            if (refused.doc().getElementById(RecoveryCodes.SETUP_FORM) != null) {
+                // Keycloak checks the link again when the last required action (saving the codes) completes.
+                refused = RecoveryCodes.save(second, refused);
+            }
             assertEquals(400, refused.status(), refused.body());
             assertFalse(refused.doc().text().contains("your POCLAB factor is set up"), refused.doc().text());
         }
@@ -295,7 +299,7 @@ public class EnrollmentLinkIT {
                 PersonBrowser.Page page = browser.submit(browser.open(authz.url()).form("kc-form-login"), Map.of());
                 Element form = page.form("kc-totp-settings-form");
                 TotpDevice phone = new TotpDevice(form.selectFirst("input[name=totpSecret]").attr("value"));
-                page = browser.submit(form, Map.of("totp", phone.nextCode(), "userLabel", "phone"));
+                page = RecoveryCodes.save(browser, browser.submit(form, Map.of("totp", phone.nextCode(), "userLabel", "phone")));
                 assertEquals(authz.state(), page.redirectParams().get("state"), "A is signed in");
 
                 // B's link in A's browser.
