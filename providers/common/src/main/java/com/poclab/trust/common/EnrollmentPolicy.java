@@ -41,11 +41,11 @@ public enum EnrollmentPolicy {
     }
 
     /**
-     * The policy recorded in this flow; a flow whose first step recorded none keeps the
-     * behaviour POCLAB had before the note existed (enrollment at sign-in).
+     * The policy recorded in this flow. Both shipped flows record it in their first step; a flow
+     * whose first step recorded none (an admin's own flow) gets the strictest policy.
      */
     public static EnrollmentPolicy recordedIn(AuthenticationSessionModel authSession) {
-        return parse(authSession.getAuthNote(NOTE), PRE_PROVISIONED);
+        return parse(authSession.getAuthNote(NOTE), ENROLLMENT_LINK);
     }
 
     /** Parses a configured value; an unknown value falls back to the strictest policy. */

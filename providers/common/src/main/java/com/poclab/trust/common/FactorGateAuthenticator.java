@@ -78,6 +78,15 @@ public class FactorGateAuthenticator implements Authenticator {
      */
     private static void replaceLostFactors(AuthenticationFlowContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        EnrollmentPolicy policy = EnrollmentPolicy.recordedIn(authSession);
+        if (!policy.enrollsAtSignIn()) {
+            // Under enrollment-link nobody enrolls at sign-in, recovery included: for Okta the first
+            // step is only a typed name, so a stolen code sheet must not replace the person's factors.
+            context.getEvent().user(context.getUser());
+            ProtocolDenial.deny(context, PoclabEvents.FACTOR_NOT_ENROLLED, "A recovery code was used, but the enrollment policy "
+                    + policy.value() + " allows enrollment only through an enrollment link", NOT_ENROLLED_DESCRIPTION);
+            return;
+        }
         if (!NewFactorRequiredAction.enabledIn(context.getRealm())) {
             // Without it the lost factor would stay valid: refuse rather than half-recover.
             LOG.warnf("Recovery code used in realm %s, but required action %s is not enabled: refused",

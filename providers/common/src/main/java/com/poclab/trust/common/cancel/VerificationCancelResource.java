@@ -42,7 +42,7 @@ public class VerificationCancelResource {
         EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.LOGIN_ERROR);
         if (authSession == null) {
             // Nothing to end: no verification of this client and tab in this browser (no cookie, a guessed tab_id, expired).
-            event.client(client).detail(PoclabEvents.REASON, "Cancel with no verification in progress in this browser for this client_id and tab_id")
+            event.client(clientId).detail(PoclabEvents.REASON, "Cancel with no verification in progress in this browser for this client_id and tab_id")
                     .error(Errors.SESSION_EXPIRED);
             return ErrorPage.error(session, null, Response.Status.BAD_REQUEST, Messages.EXPIRED_ACTION);
         }
