@@ -121,7 +121,7 @@ public class ClusterIT {
         EventRepresentation login = eam.getEvents(List.of("LOGIN"), null, userId, null, null, null, 0, 10).stream()
                 .findFirst().orElseThrow(() -> new AssertionError("no LOGIN event for " + oid));
         assertEquals(TestEntra.REDIRECT_URI, login.getDetails().get("redirect_uri"), "details " + login.getDetails());
-        assertEquals("otp", login.getDetails().get("credential_type"), "details " + login.getDetails());
+        assertEquals("otp", login.getDetails().get("poclab_factor"), "details " + login.getDetails());
     }
 
     @Test

@@ -117,7 +117,7 @@ public class EnrollmentLinkIT {
             assertEquals(200, done.status());
             assertTrue(done.doc().text().contains("your POCLAB factor is set up"), done.doc().text());
         }
-        assertEquals(List.of("otp"), credentialTypes(eam.admin(), userId));
+        assertEquals(List.of("otp", "recovery-authn-codes"), credentialTypes(eam.admin(), userId));
 
         // Who made the link is in the admin events; the link itself is not.
         AdminEventRepresentation made1 = eam.admin().getAdminEvents(List.of("ACTION"), null, null, null, null, null, null, null, 0, 100)
@@ -139,7 +139,7 @@ public class EnrollmentLinkIT {
             assertFalse(again.body().contains("kc-totp-settings-form"));
         }
         assertEquals("poclab_enrollment_link_used", userEvents(eam.admin(), userId, "EXECUTE_ACTIONS_ERROR").get(0).getError());
-        assertEquals(List.of("otp"), credentialTypes(eam.admin(), userId), "nothing enrolled by the refused use");
+        assertEquals(List.of("otp", "recovery-authn-codes"), credentialTypes(eam.admin(), userId), "nothing enrolled by the refused use");
 
         // Entra sends the person for the first time: the OTP form (no enrollment), amr otp.
         Map<String, String> request = PoclabEam.entraRequest(hint.build());
@@ -309,7 +309,7 @@ public class EnrollmentLinkIT {
                 assertFalse(refused.hasForm("kc-totp-settings-form"));
             }
             assertEquals(List.of(), credentialTypes(realm, otherId), "nothing enrolled for B");
-            assertEquals(List.of("otp"), credentialTypes(realm, signedInId));
+            assertEquals(List.of("otp", "recovery-authn-codes"), credentialTypes(realm, signedInId));
             EventRepresentation event = realm.getEvents(null, null, otherId, null, null, null, 0, 20).stream()
                     .filter(e -> "different_user_authenticated".equals(e.getError())).findFirst()
                     .orElseThrow(() -> new AssertionError("no different_user_authenticated event for B"));

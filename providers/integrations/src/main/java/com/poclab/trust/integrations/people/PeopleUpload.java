@@ -9,6 +9,7 @@ import jakarta.ws.rs.core.Response;
 
 import com.poclab.trust.integrations.IntegrationsConstants;
 import org.keycloak.http.FormPartValue;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.AdminAuth;
@@ -38,7 +39,15 @@ public final class PeopleUpload {
 
     /** manage-users on the realm, through Keycloak's admin permissions (the admin console's rule for creating users). */
     public static boolean mayImport(KeycloakSession session, RealmModel realm, AdminAuth auth) {
-        return AdminPermissions.evaluator(session, realm, auth).users().canManage();
+        // Keycloak evaluates an admin who is not a master admin through their token's client (as
+        // for the admin console's own token); on the page that client is the page's sign-in client.
+        ClientModel pageClient = session.getContext().getClient();
+        session.getContext().setClient(auth.getClient());
+        try {
+            return AdminPermissions.evaluator(session, realm, auth).users().canManage();
+        } finally {
+            session.getContext().setClient(pageClient);
+        }
     }
 
     /** Imports into {@code realm}; the page's session context is master's, the user profile needs the realm's. */
