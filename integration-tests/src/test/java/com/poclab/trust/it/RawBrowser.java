@@ -19,15 +19,10 @@ import org.apache.http.client.methods.HttpGet;
 import org.apache.http.client.methods.HttpPost;
 import org.apache.http.client.methods.HttpUriRequest;
 import org.apache.http.config.RegistryBuilder;
-import org.apache.http.cookie.Cookie;
-import org.apache.http.cookie.CookieOrigin;
-import org.apache.http.cookie.CookieSpec;
 import org.apache.http.cookie.CookieSpecProvider;
-import org.apache.http.cookie.MalformedCookieException;
 import org.apache.http.impl.client.BasicCookieStore;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.impl.client.HttpClients;
-import org.apache.http.impl.cookie.RFC6265LaxSpec;
 import org.apache.http.message.BasicNameValuePair;
 import org.apache.http.util.EntityUtils;
 import org.jsoup.Jsoup;
@@ -158,41 +153,6 @@ final class RawBrowser implements Closeable {
     }
 
     /** Browsers send {@code Secure} cookies to http://localhost, where Keycloak sets them so. */
-    private static final class LocalhostIsSecure implements CookieSpec {
-        static final String NAME = "raw-localhost-is-secure";
-        private final CookieSpec rfc6265 = new RFC6265LaxSpec();
-
-        @Override
-        public boolean match(Cookie cookie, CookieOrigin origin) {
-            boolean secure = origin.isSecure() || "localhost".equals(origin.getHost()) || "127.0.0.1".equals(origin.getHost());
-            return rfc6265.match(cookie, new CookieOrigin(origin.getHost(), origin.getPort(), origin.getPath(), secure));
-        }
-
-        @Override
-        public int getVersion() {
-            return rfc6265.getVersion();
-        }
-
-        @Override
-        public List<Cookie> parse(Header header, CookieOrigin origin) throws MalformedCookieException {
-            return rfc6265.parse(header, origin);
-        }
-
-        @Override
-        public void validate(Cookie cookie, CookieOrigin origin) throws MalformedCookieException {
-            rfc6265.validate(cookie, origin);
-        }
-
-        @Override
-        public List<Header> formatCookies(List<Cookie> cookies) {
-            return rfc6265.formatCookies(cookies);
-        }
-
-        @Override
-        public Header getVersionHeader() {
-            return rfc6265.getVersionHeader();
-        }
-    }
 
     @Override
     public void close() throws IOException {
