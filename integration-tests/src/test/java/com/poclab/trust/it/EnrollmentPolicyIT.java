@@ -213,6 +213,91 @@ public class EnrollmentPolicyIT {
         assertEquals(List.of(), credentialTypes(okta.admin(), userId));
     }
 
+    // ---- a recovery code under enrollment-link --------------------------------------------------
+
+    @Test
+    @DisplayName("Okta, enrollment-link: a person with TOTP and recovery codes uses a code -> access_denied to Okta, no setup page; their TOTP stays and still works")
+    void oktaRefusesARecoveryCodeUnderEnrollmentLinkAndKeepsTheFactor() throws Exception {
+        String username = "coderefused-" + TestEntra.newGuid().substring(0, 8) + "@acme.com";
+        String userId = declare(okta.admin(), username, username);
+        Enrolled enrolled = enrollWithCodesThroughLink("okta", userId);
+        List<String> before = credentialIds(okta.admin(), userId);
+
+        TestOkta.Authorization authz = testOkta.authorize(username, false);
+        try (PersonBrowser browser = new PersonBrowser(urls.getBase())) {
+            PersonBrowser.Page page = browser.submit(browser.open(authz.url()).form("kc-form-login"), Map.of());
+            page = browser.submit(page.form("poclab-recovery-form"), Map.of());
+            page = browser.submit(page.form("kc-recovery-code-login-form"), Map.of("recoveryCodeInput", enrolled.codes().get(0)));
+            assertFalse(page.hasForm("kc-totp-settings-form"), "a recovery code enrolls nothing under enrollment-link");
+            assertNotNull(page.redirect(), "an answer to Okta, not a Keycloak page: " + page.text());
+            assertTrue(page.redirect().toString().startsWith(OktaFlowIT.CALLBACK + "?"), page.redirect().toString());
+            Map<String, String> params = page.redirectParams();
+            assertEquals("access_denied", params.get("error"));
+            assertEquals(DESCRIPTION, params.get("error_description"));
+            assertEquals(authz.state(), params.get("state"));
+            assertNull(params.get("code"));
+        }
+        EventRepresentation refused = okta.admin().getEvents(List.of("LOGIN_ERROR"), OktaConstants.CLIENT_ID, userId, null, null,
+                null, 0, 20).stream().findFirst().orElseThrow(() -> new AssertionError("no LOGIN_ERROR for " + username));
+        assertEquals("poclab_factor_not_enrolled", refused.getError());
+        assertTrue(refused.getDetails().get("reason").contains("recovery code"), refused.getDetails().get("reason"));
+        assertEquals(before, credentialIds(okta.admin(), userId), "no factor removed, nothing enrolled");
+        assertTrue(okta.admin().getEvents(List.of("REMOVE_CREDENTIAL"), null, userId, null, null, null, 0, 20).isEmpty(),
+                "no REMOVE_CREDENTIAL event");
+
+        // The person's phone still signs them in.
+        TestOkta.Authorization next = testOkta.authorize(username, false);
+        try (PersonBrowser browser = new PersonBrowser(urls.getBase())) {
+            PersonBrowser.Page page = browser.submit(browser.open(next.url()).form("kc-form-login"), Map.of());
+            page = browser.submit(page.form("kc-otp-login-form"), Map.of("otp", enrolled.phone().nextCode()));
+            Map<String, String> callback = page.redirectParams();
+            assertEquals(next.state(), callback.get("state"));
+            TestOkta.Reply tokens = testOkta.redeem(callback.get("code"), next, TestOkta.ClientAuth.CLIENT_SECRET_BASIC);
+            assertEquals(200, tokens.status(), tokens.body());
+            assertEquals("[\"otp\"]", testOkta.verifiedClaims(tokens.field("id_token")).get("amr").toString());
+        }
+    }
+
+    @Test
+    @DisplayName("Entra, enrollment-link: a person with TOTP and recovery codes uses a code -> access_denied to Entra; their TOTP stays and still works")
+    void entraRefusesARecoveryCodeUnderEnrollmentLinkAndKeepsTheFactor() throws Exception {
+        String oid = TestEntra.newGuid();
+        TestEntra.HintBuilder hint = entra.hint(TENANT, oid);
+        String userId = declare(eam.admin(), String.valueOf(hint.claimValue("upn")), null);
+        Enrolled enrolled = enrollWithCodesThroughLink("eam", userId);
+        List<String> before = credentialIds(eam.admin(), userId);
+
+        Map<String, String> request = PoclabEam.entraRequest(hint.build());
+        try (Browser browser = new Browser(urls.getBase())) {
+            Browser.Page otpPage = browser.post(entraAuth(), request);
+            Browser.Page codePage = browser.submit(otpPage, otpPage.form("#poclab-recovery-form"), Map.of());
+            Browser.Page answer = browser.submit(codePage, codePage.form("#kc-recovery-code-login-form"),
+                    Map.of("recoveryCodeInput", enrolled.codes().get(0)));
+            assertFalse(answer.body().contains("kc-totp-settings-form"), "a recovery code enrolls nothing under enrollment-link");
+            Map<String, String> posted = answer.formPostTo(TestEntra.REDIRECT_URI);
+            assertNotNull(posted, "POCLAB posts back to Entra's redirect_uri:\n" + answer.body());
+            assertEquals("access_denied", posted.get("error"));
+            assertEquals(DESCRIPTION, posted.get("error_description"));
+            assertEquals(request.get("state"), posted.get("state"));
+            assertFalse(posted.containsKey("id_token"));
+        }
+        EventRepresentation refused = eam.admin().getEvents(List.of("LOGIN_ERROR"), null, null, null, null, null, 0, 500).stream()
+                .filter(e -> e.getDetails() != null && request.get("client-request-id").equals(e.getDetails().get("client_request_id")))
+                .findFirst().orElseThrow(() -> new AssertionError("no LOGIN_ERROR for this request"));
+        assertEquals("poclab_factor_not_enrolled", refused.getError());
+        assertEquals(userId, refused.getUserId());
+        assertEquals(before, credentialIds(eam.admin(), userId), "no factor removed, nothing enrolled");
+
+        Map<String, String> next = PoclabEam.entraRequest(entra.hint(TENANT, oid).build());
+        try (Browser browser = new Browser(urls.getBase())) {
+            Browser.Page otpPage = browser.post(entraAuth(), next);
+            Browser.Page answer = browser.submit(otpPage, otpPage.form("#kc-otp-login-form"), Map.of("otp", enrolled.phone().nextCode()));
+            Map<String, String> posted = answer.formPostTo(TestEntra.REDIRECT_URI);
+            assertNotNull(posted, answer.body());
+            assertEquals("[\"otp\"]", RealmTokens.verifiedClaims(urls.getBase(), "eam", posted.get("id_token")).get("amr").toString());
+        }
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     private String entraAuth() {
@@ -221,6 +306,14 @@ public class EnrollmentPolicyIT {
 
     /** The admin copies an enrollment link; the person opens it and sets up TOTP. */
     private TotpDevice enrollThroughLink(String realm, String userId) throws Exception {
+        return enrollWithCodesThroughLink(realm, userId).phone();
+    }
+
+    /** What a person holds after an enrollment link: the phone and the recovery codes they saved. */
+    private record Enrolled(TotpDevice phone, List<String> codes) {
+    }
+
+    private Enrolled enrollWithCodesThroughLink(String realm, String userId) throws Exception {
         HttpResponse<String> made = http.send(HttpRequest.newBuilder(URI.create(urls.getBase() + "/admin/realms/" + realm
                         + "/poclab-enrollment/users/" + userId + "/link?factor=otp"))
                 .header("Authorization", "Bearer " + admin.tokenManager().getAccessTokenString())
@@ -231,9 +324,11 @@ public class EnrollmentPolicyIT {
             Browser.Page setup = browser.get(link);
             Element form = setup.form("#kc-totp-settings-form");
             TotpDevice phone = new TotpDevice(form.selectFirst("input[name=totpSecret]").attr("value"));
-            Browser.Page done = RecoveryCodes.save(browser, browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone")));
+            Browser.Page codesPage = browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone"));
+            List<String> codes = RecoveryCodes.shown(codesPage.doc());
+            Browser.Page done = RecoveryCodes.save(browser, codesPage);
             assertTrue(done.doc().text().contains("your POCLAB factor is set up"), done.doc().text());
-            return phone;
+            return new Enrolled(phone, codes);
         }
     }
 
@@ -264,6 +359,10 @@ public class EnrollmentPolicyIT {
         try (Response created = realm.users().create(user)) {
             return CreatedResponseUtil.getCreatedId(created);
         }
+    }
+
+    private static List<String> credentialIds(RealmResource realm, String userId) {
+        return realm.users().get(userId).credentials().stream().map(c -> c.getType() + ":" + c.getId()).sorted().toList();
     }
 
     private static List<String> credentialTypes(RealmResource realm, String userId) {

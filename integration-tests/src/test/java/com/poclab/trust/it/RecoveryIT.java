@@ -328,7 +328,117 @@ public class RecoveryIT {
         }
     }
 
+    @Test
+    public void realmEamsAccountConsoleIsClosedToPoclabPeople() throws Exception {
+        // A POCLAB person of realm eam: TOTP and recovery codes from a verification, no password.
+        EntraPerson person = enrollThroughEntra();
+        String username = eam.admin().users().get(person.id()).toRepresentation().getUsername();
+        String authorize = urls.getBase() + "/realms/eam/protocol/openid-connect/auth?client_id=account-console&response_type=code&scope=openid"
+                + "&redirect_uri=" + enc(urls.getBase() + "/realms/eam/account/") + "&state=s1&code_challenge="
+                + "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256";
+        try (PersonBrowser browser = new PersonBrowser(urls.getBase() + "/realms/eam/protocol")) {
+            // The account console's sign-in is Keycloak's username + password form, never a username-only form.
+            PersonBrowser.Page page = browser.open(authorize);
+            Element login = page.form("kc-form-login");
+            assertNotNull(login.selectFirst("input[name=username]"), page.text());
+            assertNotNull(login.selectFirst("input[name=password]"), "a password is asked in realm eam: " + page.text());
+            assertFalse(page.hasForm("kc-otp-login-form"), "no OTP form before a password");
+
+            // The person has no password: their username (with an empty or a guessed password) gets no OTP form and no session.
+            for (String password : List.of("", "guess")) {
+                page = browser.submit(page.form("kc-form-login"), Map.of("username", username, "password", password));
+                assertNull(page.redirect(), "no way back to the account console: " + page.redirect());
+                assertFalse(page.hasForm("kc-otp-login-form"), "no OTP form for a username: " + page.text());
+                assertFalse(page.hasForm("kc-totp-settings-form"), "no enrollment either");
+                page.form("kc-form-login");
+            }
+            // Nor does a code from the person's phone in the password field.
+            page = browser.submit(page.form("kc-form-login"), Map.of("username", username, "password", person.phone().nextCode()));
+            assertNull(page.redirect());
+            assertFalse(page.hasForm("kc-otp-login-form"));
+        }
+        assertTrue(userEvents(eam, person.id(), "LOGIN").stream().noneMatch(e -> "account-console".equals(e.getClientId())),
+                "no account console session for the person");
+        assertTrue(userEvents(eam, person.id(), "LOGIN_ERROR").stream().anyMatch(e -> "account-console".equals(e.getClientId())),
+                "the refused sign-ins are LOGIN_ERROR events");
+    }
+
+    @Test
+    public void aPersonCannotChangeTheirEmailOrUsernameInTheAccountConsole() throws Exception {
+        String username = "profile-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.com";
+        String other = "someone-else-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.com";
+        TotpDevice phone = new TotpDevice(TotpSecrets.random());
+        UserRepresentation rep = oktaPerson(username);
+        rep.setCredentials(List.of(otp(phone, "phone")));
+        String id;
+        try (Response created = okta.admin().users().create(rep)) {
+            id = CreatedResponseUtil.getCreatedId(created);
+        }
+        String accessToken = oktaAccountConsoleToken(username, phone);
+
+        // The token works: the person reads their profile and may change their own name.
+        JsonNode profile = JSON.readTree(accountGet(accessToken).body());
+        assertEquals(username, profile.get("email").asText());
+        com.fasterxml.jackson.databind.node.ObjectNode renamed = profile.deepCopy();
+        renamed.put("firstName", "Renamed");
+        HttpResponse<String> nameChange = accountPost(accessToken, renamed);
+        assertEquals(204, nameChange.statusCode(), nameChange.body());
+        assertEquals("Renamed", okta.admin().users().get(id).toRepresentation().getFirstName());
+
+        // Another person's email or username: refused or ignored; the stored values stay.
+        for (String field : List.of("email", "username")) {
+            com.fasterxml.jackson.databind.node.ObjectNode changed = JSON.readTree(accountGet(accessToken).body()).deepCopy();
+            changed.put(field, other);
+            HttpResponse<String> answer = accountPost(accessToken, changed);
+            assertTrue(answer.statusCode() == 204 || answer.statusCode() == 400, field + ": " + answer.statusCode() + " " + answer.body());
+            UserRepresentation stored = okta.admin().users().get(id).toRepresentation();
+            assertEquals(username, stored.getEmail(), field + " change, answer " + answer.statusCode() + " " + answer.body());
+            assertEquals(username, stored.getUsername(), field + " change, answer " + answer.statusCode() + " " + answer.body());
+        }
+        assertTrue(okta.admin().users().search(other, true).isEmpty(), "nobody holds the other address");
+    }
+
     // ---- helpers ------------------------------------------------------------------------------
+
+    /** Signs in to realm okta's account console as the page does (code + PKCE): username, then the phone's code. */
+    private String oktaAccountConsoleToken(String username, TotpDevice phone) throws Exception {
+        String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(UUID.randomUUID().toString().repeat(2).getBytes(StandardCharsets.US_ASCII));
+        String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        String authorize = urls.getBase() + "/realms/okta/protocol/openid-connect/auth?client_id=account-console&response_type=code&scope=openid"
+                + "&redirect_uri=" + enc(accountUrl()) + "&state=s1&code_challenge=" + challenge + "&code_challenge_method=S256";
+        String code;
+        try (PersonBrowser browser = new PersonBrowser(urls.getBase() + "/realms/okta/protocol")) {
+            PersonBrowser.Page page = browser.submit(browser.open(authorize).form("kc-form-login"), Map.of("username", username));
+            page = browser.submit(page.form("kc-otp-login-form"), Map.of("otp", phone.nextCode()));
+            assertNotNull(page.redirect(), "back to the account console, page was: " + page.text());
+            code = page.redirectParams().get("code");
+            assertNotNull(code);
+        }
+        HttpResponse<String> tokenResponse = http().send(HttpRequest.newBuilder(URI.create(urls.getBase() + "/realms/okta/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=authorization_code&client_id=account-console&code=" + enc(code)
+                        + "&redirect_uri=" + enc(accountUrl()) + "&code_verifier=" + verifier)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, tokenResponse.statusCode(), tokenResponse.body());
+        return JSON.readTree(tokenResponse.body()).get("access_token").asText();
+    }
+
+    /** GET /realms/okta/account/: the person's profile, as the account console reads it. */
+    private HttpResponse<String> accountGet(String accessToken) throws Exception {
+        HttpResponse<String> answer = http().send(HttpRequest.newBuilder(URI.create(accountUrl()))
+                .header("Authorization", "Bearer " + accessToken).header("Accept", "application/json").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, answer.statusCode(), answer.body());
+        return answer;
+    }
+
+    /** POST /realms/okta/account/: what the account console's Personal info page sends. */
+    private HttpResponse<String> accountPost(String accessToken, JsonNode profile) throws Exception {
+        return http().send(HttpRequest.newBuilder(URI.create(accountUrl()))
+                .header("Authorization", "Bearer " + accessToken).header("Accept", "application/json")
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(profile))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
 
     /** First-use enrollment through Entra: TOTP, then the recovery codes shown once, saved. */
     private EntraPerson enrollThroughEntra() throws Exception {
