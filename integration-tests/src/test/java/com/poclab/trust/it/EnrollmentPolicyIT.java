@@ -113,18 +113,9 @@ public class EnrollmentPolicyIT {
         try (Browser browser = new Browser(urls.getBase())) {
             Browser.Page page = browser.post(entraAuth(), first);
             assertFalse(page.body().contains("kc-totp-settings-form"), "no enrollment at sign-in");
-            Map<String, String> posted = page.formPostTo(TestEntra.REDIRECT_URI);
-            assertNotNull(posted, "POCLAB posts back to Entra's redirect_uri:\n" + page.body());
-            assertEquals("access_denied", posted.get("error"));
-            assertEquals(DESCRIPTION, posted.get("error_description"));
-            assertEquals(first.get("state"), posted.get("state"));
-            assertFalse(posted.containsKey("id_token"));
+            assertEntraGetsNotEnrolled(page, first);
         }
-        EventRepresentation refused = eam.admin().getEvents(List.of("LOGIN_ERROR"), null, null, null, null, null, 0, 500).stream()
-                .filter(e -> e.getDetails() != null && first.get("client-request-id").equals(e.getDetails().get("client_request_id")))
-                .findFirst().orElseThrow(() -> new AssertionError("no LOGIN_ERROR for this request"));
-        assertEquals("poclab_factor_not_enrolled", refused.getError());
-        assertEquals(userId, refused.getUserId());
+        EventRepresentation refused = notEnrolledEvent(first, userId);
         assertTrue(refused.getDetails().get("reason").contains("enrollment link"), refused.getDetails().get("reason"));
         assertEquals(List.of(), credentialTypes(eam.admin(), userId), "no credential created");
 
@@ -274,18 +265,9 @@ public class EnrollmentPolicyIT {
             Browser.Page answer = browser.submit(codePage, codePage.form("#kc-recovery-code-login-form"),
                     Map.of("recoveryCodeInput", enrolled.codes().get(0)));
             assertFalse(answer.body().contains("kc-totp-settings-form"), "a recovery code enrolls nothing under enrollment-link");
-            Map<String, String> posted = answer.formPostTo(TestEntra.REDIRECT_URI);
-            assertNotNull(posted, "POCLAB posts back to Entra's redirect_uri:\n" + answer.body());
-            assertEquals("access_denied", posted.get("error"));
-            assertEquals(DESCRIPTION, posted.get("error_description"));
-            assertEquals(request.get("state"), posted.get("state"));
-            assertFalse(posted.containsKey("id_token"));
+            assertEntraGetsNotEnrolled(answer, request);
         }
-        EventRepresentation refused = eam.admin().getEvents(List.of("LOGIN_ERROR"), null, null, null, null, null, 0, 500).stream()
-                .filter(e -> e.getDetails() != null && request.get("client-request-id").equals(e.getDetails().get("client_request_id")))
-                .findFirst().orElseThrow(() -> new AssertionError("no LOGIN_ERROR for this request"));
-        assertEquals("poclab_factor_not_enrolled", refused.getError());
-        assertEquals(userId, refused.getUserId());
+        EventRepresentation refused = notEnrolledEvent(request, userId);
         assertEquals(before, credentialIds(eam.admin(), userId), "no factor removed, nothing enrolled");
 
         Map<String, String> next = PoclabEam.entraRequest(entra.hint(TENANT, oid).build());
@@ -299,6 +281,26 @@ public class EnrollmentPolicyIT {
     }
 
     // ---- helpers -------------------------------------------------------------------------------
+
+    /** Entra receives access_denied by form post, with its state, the enrollment-link description and no id_token. */
+    private static void assertEntraGetsNotEnrolled(Browser.Page page, Map<String, String> request) {
+        Map<String, String> posted = page.formPostTo(TestEntra.REDIRECT_URI);
+        assertNotNull(posted, "POCLAB posts back to Entra's redirect_uri:\n" + page.body());
+        assertEquals("access_denied", posted.get("error"));
+        assertEquals(DESCRIPTION, posted.get("error_description"));
+        assertEquals(request.get("state"), posted.get("state"));
+        assertFalse(posted.containsKey("id_token"));
+    }
+
+    /** The LOGIN_ERROR of this Entra request: poclab_factor_not_enrolled, for this person. */
+    private EventRepresentation notEnrolledEvent(Map<String, String> request, String userId) {
+        EventRepresentation refused = eam.admin().getEvents(List.of("LOGIN_ERROR"), null, null, null, null, null, 0, 500).stream()
+                .filter(e -> e.getDetails() != null && request.get("client-request-id").equals(e.getDetails().get("client_request_id")))
+                .findFirst().orElseThrow(() -> new AssertionError("no LOGIN_ERROR for this request"));
+        assertEquals("poclab_factor_not_enrolled", refused.getError());
+        assertEquals(userId, refused.getUserId());
+        return refused;
+    }
 
     private String entraAuth() {
         return urls.getBase() + "/realms/eam/protocol/openid-connect/auth";

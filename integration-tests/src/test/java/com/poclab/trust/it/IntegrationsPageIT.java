@@ -32,8 +32,6 @@ import org.keycloak.representations.idm.AdminEventRepresentation;
 import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
 import org.keycloak.representations.idm.AuthenticatorConfigRepresentation;
 import org.keycloak.representations.idm.ClientRepresentation;
-import org.keycloak.representations.idm.CredentialRepresentation;
-import org.keycloak.representations.idm.UserRepresentation;
 import org.keycloak.testframework.annotations.InjectKeycloakUrls;
 import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
@@ -193,7 +191,7 @@ public class IntegrationsPageIT {
         assertTrue(driver().getCurrentUrl().contains("client_id=poclab-integrations"));
 
         String password = "viewer-" + TestEntra.randomBase64(12);
-        createMasterUser("viewer", password);
+        MasterUsers.withPassword(master, "viewer", password);
         signIn("viewer", password);
         assertTrue(text("integrations-refused").contains("may not change POCLAB Trust integrations"));
         assertTrue(driver().findElements(By.id("entra-form")).isEmpty());
@@ -277,26 +275,6 @@ public class IntegrationsPageIT {
 
     private String identityCookie() {
         return "KEYCLOAK_IDENTITY=" + browser.cookies().get("KEYCLOAK_IDENTITY").getValue();
-    }
-
-    private void createMasterUser(String username, String password) {
-        UserRepresentation user = new UserRepresentation();
-        user.setUsername(username);
-        user.setEnabled(true);
-        user.setEmail(username + "@poclab.test");
-        user.setFirstName("View");
-        user.setLastName("Only");
-        CredentialRepresentation credential = new CredentialRepresentation();
-        credential.setType(CredentialRepresentation.PASSWORD);
-        credential.setValue(password);
-        credential.setTemporary(false);
-        user.setCredentials(List.of(credential));
-        try (jakarta.ws.rs.core.Response created = master.admin().users().create(user)) {
-            assertEquals(201, created.getStatus());
-            String path = created.getLocation().getPath();
-            String id = path.substring(path.lastIndexOf('/') + 1);
-            master.cleanup().add(realm -> realm.users().get(id).remove());
-        }
     }
 
     /** Entra's request is a form POST from the person's browser (entra-eam.md section 1). */

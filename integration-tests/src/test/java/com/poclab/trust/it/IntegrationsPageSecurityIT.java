@@ -18,9 +18,6 @@ import org.keycloak.representations.idm.AdminEventRepresentation;
 import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
 import org.keycloak.representations.idm.AuthenticatorConfigRepresentation;
 import org.keycloak.representations.idm.ClientRepresentation;
-import org.keycloak.representations.idm.CredentialRepresentation;
-import org.keycloak.representations.idm.RoleRepresentation;
-import org.keycloak.representations.idm.UserRepresentation;
 import org.keycloak.testframework.annotations.InjectKeycloakUrls;
 import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
@@ -76,7 +73,7 @@ public class IntegrationsPageSecurityIT {
     public void anAdminOfRealmEamOnlyCannotChangeTheOktaCard() throws Exception {
         String password = "eam-admin-" + TestEntra.randomBase64(12);
         String username = "eam-admin-" + TestEntra.newGuid().substring(0, 8);
-        createMasterUser(username, password, "eam-realm");
+        MasterUsers.grantManageRealm(master, MasterUsers.withPassword(master, username, password), "eam-realm");
         int oktaAdminEventsBefore = oktaAdminEvents().size();
 
         try (RawBrowser browser = browser()) {
@@ -189,31 +186,6 @@ public class IntegrationsPageSecurityIT {
     }
 
     /** A master-realm user holding manage-realm of one realm's admin client ({@code <realm>-realm}) only. */
-    private void createMasterUser(String username, String password, String realmAdminClient) {
-        UserRepresentation user = new UserRepresentation();
-        user.setUsername(username);
-        user.setEnabled(true);
-        user.setEmail(username + "@poclab.test");
-        user.setFirstName("Eam");
-        user.setLastName("Admin");
-        CredentialRepresentation credential = new CredentialRepresentation();
-        credential.setType(CredentialRepresentation.PASSWORD);
-        credential.setValue(password);
-        credential.setTemporary(false);
-        user.setCredentials(List.of(credential));
-        String id;
-        try (jakarta.ws.rs.core.Response created = master.admin().users().create(user)) {
-            assertEquals(201, created.getStatus());
-            String path = created.getLocation().getPath();
-            id = path.substring(path.lastIndexOf('/') + 1);
-        }
-        String userId = id;
-        master.cleanup().add(realm -> realm.users().get(userId).remove());
-        String clientId = master.admin().clients().findByClientId(realmAdminClient).get(0).getId();
-        RoleRepresentation manageRealm = master.admin().clients().get(clientId).roles().get("manage-realm").toRepresentation();
-        master.admin().users().get(id).roles().clientLevel(clientId).add(List.of(manageRealm));
-    }
-
     private List<AdminEventRepresentation> oktaAdminEvents() {
         return okta.admin().getAdminEvents(null, null, null, null, null, null, null, null, 0, 10_000);
     }

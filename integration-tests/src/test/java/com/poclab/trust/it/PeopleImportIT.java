@@ -32,7 +32,6 @@ import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.representations.idm.AdminEventRepresentation;
 import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
 import org.keycloak.representations.idm.AuthenticatorConfigRepresentation;
-import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.EventRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 import org.keycloak.testframework.annotations.InjectAdminClient;
@@ -194,7 +193,7 @@ public class PeopleImportIT {
         assertEquals(401, importCsv("eam", csv, null).statusCode());
 
         String password = "viewer-" + TestEntra.randomBase64(12);
-        String viewer = createMasterUser("viewer-" + run, password);
+        String viewer = MasterUsers.withPassword(master, "viewer-" + run, password);
         HttpResponse<String> refused = importCsv("eam", csv, passwordToken("viewer-" + run, password));
         assertEquals(403, refused.statusCode(), refused.body());
 
@@ -394,27 +393,6 @@ public class PeopleImportIT {
 
     private static List<AdminEventRepresentation> adminEvents(RealmResource realm, String operation) {
         return realm.getAdminEvents(List.of(operation), null, null, null, null, null, null, null, 0, 10_000);
-    }
-
-    private String createMasterUser(String username, String password) {
-        UserRepresentation user = new UserRepresentation();
-        user.setUsername(username);
-        user.setEnabled(true);
-        user.setEmail(username + "@poclab.test");
-        user.setFirstName("No");
-        user.setLastName("Rights");
-        CredentialRepresentation credential = new CredentialRepresentation();
-        credential.setType(CredentialRepresentation.PASSWORD);
-        credential.setValue(password);
-        credential.setTemporary(false);
-        user.setCredentials(List.of(credential));
-        try (jakarta.ws.rs.core.Response created = master.admin().users().create(user)) {
-            assertEquals(201, created.getStatus());
-            String path = created.getLocation().getPath();
-            String id = path.substring(path.lastIndexOf('/') + 1);
-            master.cleanup().add(realm -> realm.users().get(id).remove());
-            return id;
-        }
     }
 
     private static String clientUuid(RealmResource realm, String clientId) {
