@@ -7,11 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.poclab.trust.okta.OktaConstants;
 import jakarta.ws.rs.core.Response;
 import org.apache.http.client.utils.URLEncodedUtils;
@@ -23,9 +28,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.CreatedResponseUtil;
+import org.keycloak.admin.client.Keycloak;
 import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.representations.idm.EventRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
+import org.keycloak.testframework.annotations.InjectAdminClient;
 import org.keycloak.testframework.annotations.InjectKeycloakUrls;
 import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
@@ -53,6 +60,9 @@ public class OffboardingIT {
 
     @InjectKeycloakUrls
     KeycloakUrls urls;
+
+    @InjectAdminClient
+    Keycloak admin;
 
     private TestOkta testOkta;
 
@@ -112,10 +122,69 @@ public class OffboardingIT {
             eam.admin().users().get(userId).remove();
 
             Map<String, String> next = PoclabEam.entraRequest(entra.hint(TENANT, oid).build());
-            assertEntraAccessDenied(browser.post(entraAuth(), next), next, "eam_user_not_provisioned");
+            assertEntraAccessDenied(browser.post(entraAuth(), next), next, "eam_user_offboarded");
         }
-        assertTrue(eam.admin().users().searchByAttributes("entra_key:" + TENANT + ":" + oid).isEmpty(), "not re-created");
+        assertEquals("offboarded-" + oid, offboardingRecord(oid).getUsername(), "only the offboarding record carries the link");
         assertTrue(eam.admin().users().search(upn, true).isEmpty(), "not re-created");
+    }
+
+    @Test
+    @DisplayName("Entra (first use, the default): the admin deletes a verified person -> access_denied, not re-created;"
+            + " deleting the offboarding record re-admits them with a new factor")
+    void aDeletedPersonStaysOutUnderFirstUseUntilTheAdminDeletesTheOffboardingRecord() throws Exception {
+        String oid = TestEntra.newGuid();
+        try (Browser browser = new Browser(urls.getBase())) {
+            enrollAtEntra(browser, oid);
+            UserRepresentation person = eam.admin().users().searchByAttributes("entra_key:" + TENANT + ":" + oid).get(0);
+
+            eam.admin().users().get(person.getId()).remove();
+
+            // Entra has verified the person's password, but POCLAB remembers the deletion: no new person, no enrollment.
+            for (int attempt = 0; attempt < 2; attempt++) {
+                Map<String, String> next = PoclabEam.entraRequest(entra.hint(TENANT, oid).build());
+                EventRepresentation refused = assertEntraAccessDenied(browser.post(entraAuth(), next), next, "eam_user_offboarded");
+                assertTrue(refused.getDetails().get("reason").contains("offboarded-" + oid), refused.getDetails().get("reason"));
+            }
+            // What the admin finds in the console: a disabled record with the old username, no email, no credential.
+            UserRepresentation record = offboardingRecord(oid);
+            assertFalse(record.isEnabled());
+            assertNull(record.getEmail(), "the UPN stays free for whoever holds it next");
+            assertEquals(person.getUsername(), record.getAttributes().get("poclab_offboarded_username").get(0));
+            assertNotNull(record.getAttributes().get("poclab_offboarded"));
+            assertTrue(eam.admin().users().get(record.getId()).credentials().isEmpty(), "no factor survives the deletion");
+
+            // Re-admission: the admin deletes the record (which leaves no record of its own); the person enrolls afresh.
+            eam.admin().users().get(record.getId()).remove();
+            assertTrue(eam.admin().users().searchByAttributes("entra_oid:" + oid).isEmpty(), "no record of the record");
+            enrollAtEntra(browser, oid);
+        }
+        UserRepresentation back = eam.admin().users().searchByAttributes("entra_key:" + TENANT + ":" + oid).get(0);
+        assertTrue(back.isEnabled());
+        assertNull(back.getAttributes().get("poclab_offboarded"));
+    }
+
+    @Test
+    @DisplayName("The admin imports the department's CSV again after a person left: the leaver's line is an error naming the"
+            + " offboarding record, and Entra still gets access_denied")
+    void aCsvLineForADeletedPersonReadmitsNobody() throws Exception {
+        String oid = TestEntra.newGuid();
+        TestEntra.HintBuilder first = entra.hint(TENANT, oid);
+        String upn = String.valueOf(first.claimValue("upn"));
+        String csv = "upn,entra_oid,display_name\n" + upn + "," + oid + ",Pat Lee\n";
+        assertEquals("created", importCsv(csv).get("results").get(0).get("status").asText());
+        try (Browser browser = new Browser(urls.getBase())) {
+            enrollAtEntra(browser, first);
+            String userId = eam.admin().users().searchByAttributes("entra_key:" + TENANT + ":" + oid).get(0).getId();
+            eam.admin().users().get(userId).remove();
+
+            JsonNode line = importCsv(csv).get("results").get(0);
+            assertEquals("error", line.get("status").asText(), line.toString());
+            assertTrue(line.get("message").asText().contains("offboarded-" + oid), line.toString());
+            assertTrue(eam.admin().users().search(upn, true).isEmpty(), "the line created nobody");
+
+            Map<String, String> next = PoclabEam.entraRequest(entra.hint(TENANT, oid).build());
+            assertEntraAccessDenied(browser.post(entraAuth(), next), next, "eam_user_offboarded");
+        }
     }
 
     // ---- Okta --------------------------------------------------------------------------------
@@ -207,7 +276,7 @@ public class OffboardingIT {
         assertNotNull(page.redirectParams().get("code"), "the first verification passes");
     }
 
-    private void assertEntraAccessDenied(Browser.Page page, Map<String, String> request, String eventError) {
+    private EventRepresentation assertEntraAccessDenied(Browser.Page page, Map<String, String> request, String eventError) {
         Map<String, String> posted = page.formPostTo(TestEntra.REDIRECT_URI);
         assertNotNull(posted, "POCLAB posts back to Entra's redirect_uri:\n" + page.body());
         assertEquals("access_denied", posted.get("error"));
@@ -218,6 +287,25 @@ public class OffboardingIT {
                 .findFirst().orElseThrow(() -> new AssertionError("no LOGIN_ERROR for this request"));
         assertEquals(eventError, event.getError());
         assertNotNull(event.getDetails().get("reason"), "the event says why");
+        return event;
+    }
+
+    /** The one user left holding the Entra object ID after a deletion. */
+    private UserRepresentation offboardingRecord(String oid) {
+        List<UserRepresentation> holders = eam.admin().users().searchByAttributes("entra_oid:" + oid);
+        assertEquals(1, holders.size(), "one record: " + holders);
+        return eam.admin().users().get(holders.get(0).getId()).toRepresentation();
+    }
+
+    /** The admin REST door of the people import (what the integrations page's upload calls). */
+    private JsonNode importCsv(String csv) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(urls.getBase() + "/admin/realms/eam/poclab-people/import"))
+                .header("Content-Type", "text/csv; charset=utf-8")
+                .header("Authorization", "Bearer " + admin.tokenManager().getAccessTokenString())
+                .POST(HttpRequest.BodyPublishers.ofString(csv, StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return new ObjectMapper().readTree(response.body());
     }
 
     private List<EventRepresentation> oktaLoginErrors(String userId) {

@@ -38,6 +38,9 @@ public final class EamConstants {
     /** {@code tid:oid}, the single attribute people are looked up by. */
     public static final String ATTR_KEY = "entra_key";
 
+    /** The event error for a person an admin deleted ({@code OffboardingRecord}). */
+    public static final String ERROR_OFFBOARDED = "eam_user_offboarded";
+
     /** Event details. */
     public static final String DETAIL_CLIENT_REQUEST_ID = "client_request_id";
     public static final String DETAIL_TID = "tid";

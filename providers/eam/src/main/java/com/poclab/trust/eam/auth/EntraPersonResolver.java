@@ -20,7 +20,7 @@ import org.keycloak.models.UserModel;
  * by UPN as username or email. From then on only that tid + oid matches, so a renamed UPN
  * follows the person and a recycled UPN never inherits their factor. Under
  * {@link EnrollmentPolicy#FIRST_USE} a stranger is created; under the other policies a stranger
- * is refused.
+ * is refused. A person an admin deleted is refused while their {@link OffboardingRecord} exists.
  */
 public final class EntraPersonResolver {
 
@@ -31,7 +31,8 @@ public final class EntraPersonResolver {
         NOT_PROVISIONED("This person is not provisioned in POCLAB (the enrollment policy admits only declared people)"),
         UPN_PINNED_TO_ANOTHER_USER("The UPN belongs to a POCLAB person linked to another Entra user (a recycled UPN?)"),
         UPN_DECLARED_FOR_ANOTHER_OID("The UPN belongs to a POCLAB person declared with another Entra object ID (a recycled UPN?)"),
-        OID_DECLARED_TWICE("Several POCLAB people are declared with this Entra object ID: an admin must keep one");
+        OID_DECLARED_TWICE("Several POCLAB people are declared with this Entra object ID: an admin must keep one"),
+        OFFBOARDED("This person was deleted from POCLAB (an offboarding record keeps them out)");
 
         private final String reason;
 
@@ -45,7 +46,21 @@ public final class EntraPersonResolver {
         }
     }
 
-    public record Resolution(UserModel user, boolean created, boolean pinned, Refusal refusal) {
+    /** @param offboarding the record that refused the person, when {@code refusal} is {@link Refusal#OFFBOARDED} */
+    public record Resolution(UserModel user, boolean created, boolean pinned, Refusal refusal, UserModel offboarding) {
+
+        Resolution(UserModel user, boolean created, boolean pinned, Refusal refusal) {
+            this(user, created, pinned, refusal, null);
+        }
+
+        static Resolution offboarded(UserModel record) {
+            return new Resolution(null, false, false, Refusal.OFFBOARDED, record);
+        }
+
+        /** What the event log says when no person was resolved. */
+        public String reason() {
+            return offboarding != null ? OffboardingRecord.describe(offboarding) : refusal.reason();
+        }
     }
 
     private final KeycloakSession session;
@@ -65,9 +80,15 @@ public final class EntraPersonResolver {
         Optional<UserModel> linked = session.users()
                 .searchForUserByUserAttributeStream(realm, EamConstants.ATTR_KEY, key).findFirst();
         if (linked.isPresent()) {
-            return new Resolution(linked.get(), false, false, null);
+            UserModel user = linked.get();
+            return OffboardingRecord.isRecord(user) ? Resolution.offboarded(user) : new Resolution(user, false, false, null);
         }
         List<UserModel> declaredOid = declaredByOid(hint.objectId());
+        Optional<UserModel> record = declaredOid.stream().filter(OffboardingRecord::isRecord).findFirst();
+        if (record.isPresent()) {
+            // Deleted before their first verification: a person re-declared with the same oid waits for the record's removal.
+            return Resolution.offboarded(record.get());
+        }
         if (declaredOid.size() > 1) {
             return new Resolution(null, false, false, Refusal.OID_DECLARED_TWICE);
         }
@@ -76,7 +97,7 @@ public final class EntraPersonResolver {
             link(user, hint);
             return new Resolution(user, false, true, null);
         }
-        Optional<UserModel> declared = declaredByName(hint);
+        Optional<UserModel> declared = declaredByName(hint).filter(user -> !OffboardingRecord.isRecord(user));
         if (declared.isPresent()) {
             UserModel user = declared.get();
             if (isPinned(user)) {
@@ -108,7 +129,7 @@ public final class EntraPersonResolver {
         if (!lower.equals(oid)) {
             found = Stream.concat(found, session.users().searchForUserByUserAttributeStream(realm, EamConstants.ATTR_OID, oid));
         }
-        return found.filter(user -> !isPinned(user)).distinct().limit(2).toList();
+        return found.filter(user -> !isPinned(user)).distinct().toList();
     }
 
     /** A person declared ahead of time under the hint's UPN (username or email). */

@@ -101,10 +101,15 @@ public class IdTokenHintAuthenticator implements Authenticator {
 
         EntraPersonResolver.Resolution person = new EntraPersonResolver(context.getSession(), context.getRealm())
                 .resolve(hint, settings.enrollmentPolicy());
+        if (person.refusal() == EntraPersonResolver.Refusal.OFFBOARDED) {
+            ProtocolDenial.deny(context, EamConstants.ERROR_OFFBOARDED, person.reason(),
+                    "This person was removed from POCLAB; ask your administrator");
+            return;
+        }
         if (person.user() == null) {
             String reason = person.refusal() == EntraPersonResolver.Refusal.NOT_PROVISIONED
                     ? "This person is not provisioned in POCLAB (enrollment policy: " + settings.enrollmentPolicy().value() + ")"
-                    : person.refusal().reason();
+                    : person.reason();
             ProtocolDenial.deny(context, "eam_user_not_provisioned", reason,
                     "POCLAB does not know this person; ask your administrator to add you");
             return;

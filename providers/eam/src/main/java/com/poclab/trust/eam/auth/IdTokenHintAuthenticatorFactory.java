@@ -97,6 +97,7 @@ public class IdTokenHintAuthenticatorFactory implements AuthenticatorFactory {
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        factory.register(OffboardingRecord::onEvent);
     }
 
     @Override

@@ -2,6 +2,7 @@ package com.poclab.trust.integrations.people;
 
 import java.io.IOException;
 import java.text.MessageFormat;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +12,7 @@ import java.util.stream.Collectors;
 
 import com.poclab.trust.eam.EamConstants;
 import com.poclab.trust.eam.auth.EntraPersonResolver;
+import com.poclab.trust.eam.auth.OffboardingRecord;
 import com.poclab.trust.integrations.people.ImportReport.Status;
 import com.poclab.trust.integrations.people.PeopleCsv.Declaration;
 import com.poclab.trust.integrations.people.PeopleCsv.Line;
@@ -133,8 +135,14 @@ public final class PeopleImport {
             byName = session.users().getUserByEmail(realm, d.upn());
             matchedBy = "email";
         }
+        // An offboarding record for this oid speaks first: the person stays out until an admin deletes it.
         UserModel byOid = d.oid() == null ? null
-                : session.users().searchForUserByUserAttributeStream(realm, EamConstants.ATTR_OID, d.oid()).findFirst().orElse(null);
+                : session.users().searchForUserByUserAttributeStream(realm, EamConstants.ATTR_OID, d.oid())
+                        .sorted(Comparator.comparing(user -> !OffboardingRecord.isRecord(user))).findFirst().orElse(null);
+        if (byOid != null && OffboardingRecord.isRecord(byOid)) {
+            report.add(d.line(), d.upn(), Status.ERROR, OffboardingRecord.describe(byOid) + ". Nothing changed");
+            return;
+        }
         if (byName != null && byOid != null && !byName.getId().equals(byOid.getId())) {
             report.add(d.line(), d.upn(), Status.ERROR, "The UPN belongs to " + byName.getUsername() + " but the Entra object ID to "
                     + byOid.getUsername() + ": nothing changed");
