@@ -37,7 +37,8 @@ public class FoundationIT {
 
     /** Every provider POCLAB registers, by SPI. */
     private static final Map<String, Set<String>> OUR_PROVIDERS = Map.of(
-            "authenticator", Set.of("poclab-eam-hint", "poclab-okta-person", "poclab-factor-gate"),
+            "authenticator", Set.of("poclab-eam-hint", "poclab-okta-person", "poclab-factor-gate", "poclab-entra-account-link",
+                    "poclab-entra-account-person", "poclab-entra-account-unavailable"),
             "protocol-mapper", Set.of("poclab-eam-claims-mapper", "poclab-amr-mapper"),
             "realm-restapi-extension", Set.of("poclab", "poclab-integrations"),
             "required-action", Set.of("poclab-flow-details", "poclab-new-factor"));

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import org.apache.http.Header;
 import org.apache.http.NameValuePair;
@@ -70,11 +71,16 @@ final class PersonBrowser implements Closeable {
         }
     }
 
-    private final String keycloakBase;
+    private final Predicate<URI> insideKeycloak;
     private final CloseableHttpClient http;
 
     PersonBrowser(String keycloakBase) {
-        this.keycloakBase = keycloakBase;
+        this(target -> target.toString().startsWith(keycloakBase + "/"));
+    }
+
+    /** A browser that follows the redirects {@code insideKeycloak} accepts and reports any other. */
+    PersonBrowser(Predicate<URI> insideKeycloak) {
+        this.insideKeycloak = insideKeycloak;
         this.http = HttpClients.custom()
                 .disableRedirectHandling()
                 .setDefaultCookieStore(new BasicCookieStore())
@@ -120,7 +126,7 @@ final class PersonBrowser implements Closeable {
                 Header location = response.getFirstHeader("Location");
                 if (status >= 300 && status < 400 && location != null) {
                     URI target = next.getURI().resolve(location.getValue());
-                    if (!target.toString().startsWith(keycloakBase + "/")) {
+                    if (!insideKeycloak.test(target)) {
                         return new Page(status, target, null);
                     }
                     next = new HttpGet(target);

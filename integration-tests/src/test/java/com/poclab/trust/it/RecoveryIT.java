@@ -337,30 +337,24 @@ public class RecoveryIT {
                 + "&redirect_uri=" + enc(urls.getBase() + "/realms/eam/account/") + "&state=s1&code_challenge="
                 + "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256";
         try (PersonBrowser browser = new PersonBrowser(urls.getBase() + "/realms/eam/protocol")) {
-            // The account console's sign-in is Keycloak's username + password form, never a username-only form.
-            PersonBrowser.Page page = browser.open(authorize);
-            Element login = page.form("kc-form-login");
-            assertNotNull(login.selectFirst("input[name=username]"), page.text());
-            assertNotNull(login.selectFirst("input[name=password]"), "a password is asked in realm eam: " + page.text());
-            assertFalse(page.hasForm("kc-otp-login-form"), "no OTP form before a password");
-
-            // The person has no password: their username (with an empty or a guessed password) gets no OTP form and no session.
-            for (String password : List.of("", "guess")) {
-                page = browser.submit(page.form("kc-form-login"), Map.of("username", username, "password", password));
-                assertNull(page.redirect(), "no way back to the account console: " + page.redirect());
-                assertFalse(page.hasForm("kc-otp-login-form"), "no OTP form for a username: " + page.text());
-                assertFalse(page.hasForm("kc-totp-settings-form"), "no enrollment either");
-                page.form("kc-form-login");
-            }
-            // Nor does a code from the person's phone in the password field.
-            page = browser.submit(page.form("kc-form-login"), Map.of("username", username, "password", person.phone().nextCode()));
-            assertNull(page.redirect());
-            assertFalse(page.hasForm("kc-otp-login-form"));
+            // Realm eam's browser flow signs in through Entra (identity provider "entra", EntraAccountConsoleIT) and
+            // nothing else: without that provider, a page saying so; no username, password or code form to try.
+            PersonBrowser.Page page = browser.open(authorize + "&login_hint=" + enc(username));
+            assertNull(page.redirect(), "no way back to the account console: " + page.redirect());
+            assertFalse(page.hasForm("kc-form-login"), "no username or password form in realm eam: " + page.text());
+            assertFalse(page.hasForm("kc-otp-login-form"), "no OTP form");
+            assertFalse(page.hasForm("kc-totp-settings-form"), "no enrollment either");
+            assertTrue(page.text().contains("goes through Microsoft Entra, which is not set up here"), page.text());
+            // Asking again (a retry, a hint naming the person's IdP) changes nothing.
+            page = browser.open(authorize + "&kc_idp_hint=entra");
+            assertFalse(page.hasForm("kc-form-login"), page.text());
+            assertTrue(page.text().contains("goes through Microsoft Entra, which is not set up here"), page.text());
         }
         assertTrue(userEvents(eam, person.id(), "LOGIN").stream().noneMatch(e -> "account-console".equals(e.getClientId())),
                 "no account console session for the person");
-        assertTrue(userEvents(eam, person.id(), "LOGIN_ERROR").stream().anyMatch(e -> "account-console".equals(e.getClientId())),
-                "the refused sign-ins are LOGIN_ERROR events");
+        assertTrue(eam.admin().getEvents(List.of("LOGIN_ERROR"), "account-console", null, null, null, null, 0, 100).stream()
+                        .anyMatch(e -> "poclab_entra_sign_in_not_configured".equals(e.getError()) && e.getDetails().get("reason") != null),
+                "the refused sign-ins are LOGIN_ERROR events with the reason");
     }
 
     @Test

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.Signature;
@@ -17,13 +20,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
@@ -32,6 +40,13 @@ import com.sun.net.httpserver.HttpServer;
  * and hints issued by {@code {authority}/{tid}/v2.0}
  * on a loopback HTTP server, and id_token_hints shaped and sized like Entra's (about 1.5-2.5
  * KB, every claim of contract section 2, issued already expired).
+ *
+ * <p>Also a minimal Entra OpenID Connect provider for one app registration (realm eam's
+ * identity provider {@code entra}): the v2.0 authorization endpoint signs in the person the test
+ * chose ({@link #signInNext}) and redirects back with code and state; the token endpoint checks
+ * the client ID and secret, the code (once), the PKCE verifier and the redirect URI, and answers
+ * an RS256 ID token signed by the current key, with Entra's claims; the tenant's keys are also
+ * published at {@code {authority}/{tid}/discovery/v2.0/keys}.
  */
 public final class TestEntra implements AutoCloseable {
 
@@ -41,13 +56,32 @@ public final class TestEntra implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+    /** Entra's per-tenant v2.0 endpoints: {@code /{tid}/oauth2/v2.0/authorize|token}, {@code /{tid}/discovery/v2.0/keys}. */
+    private static final Pattern OIDC_PATH = Pattern.compile("/([0-9a-f-]{36})/(oauth2/v2\\.0/authorize|oauth2/v2\\.0/token|discovery/v2\\.0/keys)");
 
     private final HttpServer server;
     private final List<SigningKey> published = new ArrayList<>();
     private final AtomicInteger jwksFetches = new AtomicInteger();
     private SigningKey current;
+    private volatile AppRegistration app;
+    private volatile EntraUser nextSignIn;
+    private volatile SigningKey idTokenKey;
+    private final Map<String, Grant> codes = new ConcurrentHashMap<>();
+    private final List<String> refusals = new CopyOnWriteArrayList<>();
+    private final AtomicInteger idTokensIssued = new AtomicInteger();
 
     public record SigningKey(String kid, KeyPair keys) {
+    }
+
+    /** An Entra app registration: what the admin copies into realm eam's identity provider. */
+    public record AppRegistration(String clientId, String clientSecret, String redirectUri) {
+    }
+
+    /** A person signed in to Entra: tenant, object ID, UPN. */
+    public record EntraUser(String tenantId, String objectId, String upn) {
+    }
+
+    private record Grant(EntraUser user, String clientId, String redirectUri, String nonce, String codeChallenge) {
     }
 
     public TestEntra() throws IOException {
@@ -63,12 +97,38 @@ public final class TestEntra implements AutoCloseable {
                 out.write(body);
             }
         });
+        server.createContext("/", this::openIdConnect);
         server.start();
     }
 
     /** The authority to configure in realm eam: {@code http://127.0.0.1:{port}} (loopback only). */
     public String authority() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Registers the app the OIDC endpoints serve (one at a time, as realm eam has one provider). */
+    public AppRegistration registerApp(String redirectUri) {
+        app = new AppRegistration(newGuid(), randomBase64(40), redirectUri);
+        return app;
+    }
+
+    /** The person who signs in at the next authorization request (Entra's sign-in page, done). */
+    public void signInNext(EntraUser user) {
+        nextSignIn = user;
+    }
+
+    /** Signs ID tokens with {@code key} (e.g. one Entra does not publish); null: the current key again. */
+    public void signIdTokensWith(SigningKey key) {
+        idTokenKey = key;
+    }
+
+    /** Why the OIDC endpoints refused requests so far (empty when every request was right). */
+    public List<String> refusals() {
+        return List.copyOf(refusals);
+    }
+
+    public int idTokensIssued() {
+        return idTokensIssued.get();
     }
 
     public int jwksFetches() {
@@ -170,6 +230,147 @@ public final class TestEntra implements AutoCloseable {
                 default -> throw new IllegalArgumentException(alg);
             };
             return signingInput + "." + B64URL.encodeToString(signature);
+        }
+    }
+
+    private void openIdConnect(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        Matcher m = OIDC_PATH.matcher(path);
+        if (!m.matches()) {
+            respond(exchange, 404, "text/plain", "not found: " + path);
+            return;
+        }
+        String tenant = m.group(1);
+        switch (m.group(2)) {
+            case "oauth2/v2.0/authorize" -> authorize(exchange, tenant);
+            case "oauth2/v2.0/token" -> token(exchange, tenant);
+            default -> {
+                jwksFetches.incrementAndGet();
+                respond(exchange, 200, "application/json", jwks());
+            }
+        }
+    }
+
+    /** Entra's sign-in, already done by {@link #nextSignIn}: code and state back to the redirect URI. */
+    private void authorize(HttpExchange exchange, String tenant) throws IOException {
+        Map<String, String> q = params(exchange.getRequestURI().getRawQuery());
+        AppRegistration registered = app;
+        EntraUser user = nextSignIn;
+        String refusal = registered == null ? "no app registered"
+                : !registered.clientId().equals(q.get("client_id")) ? "unknown client_id " + q.get("client_id")
+                : !registered.redirectUri().equals(q.get("redirect_uri")) ? "redirect_uri not registered: " + q.get("redirect_uri")
+                : !"code".equals(q.get("response_type")) ? "response_type " + q.get("response_type")
+                : q.get("scope") == null || !List.of(q.get("scope").split(" ")).contains("openid") ? "scope without openid: " + q.get("scope")
+                : !"S256".equals(q.get("code_challenge_method")) || q.get("code_challenge") == null ? "no S256 PKCE challenge"
+                : q.get("nonce") == null || q.get("state") == null ? "no nonce or state"
+                : user == null ? "nobody signs in"
+                : !user.tenantId().equals(tenant) ? "the user is not in tenant " + tenant
+                : null;
+        if (refusal != null) {
+            refusals.add("authorize: " + refusal);
+            respond(exchange, 400, "text/plain", "AADSTS50011: " + refusal);
+            return;
+        }
+        nextSignIn = null;
+        String code = "0.A" + randomBase64(300);
+        codes.put(code, new Grant(user, registered.clientId(), registered.redirectUri(), q.get("nonce"), q.get("code_challenge")));
+        exchange.getResponseHeaders().add("Location", registered.redirectUri() + "?code=" + url(code) + "&state=" + url(q.get("state"))
+                + "&session_state=" + newGuid());
+        exchange.sendResponseHeaders(302, -1);
+        exchange.close();
+    }
+
+    /** Redeems a code: client authentication (post or basic), code once, redirect URI, PKCE verifier. */
+    private void token(HttpExchange exchange, String tenant) throws IOException {
+        Map<String, String> form = params(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        String clientId = form.get("client_id");
+        String secret = form.get("client_secret");
+        String basic = exchange.getRequestHeaders().getFirst("Authorization");
+        if (basic != null && basic.startsWith("Basic ")) {
+            String[] pair = new String(Base64.getDecoder().decode(basic.substring(6)), StandardCharsets.UTF_8).split(":", 2);
+            clientId = URLDecoder.decode(pair[0], StandardCharsets.UTF_8);
+            secret = URLDecoder.decode(pair[1], StandardCharsets.UTF_8);
+        }
+        AppRegistration registered = app;
+        if (registered == null || !registered.clientId().equals(clientId) || !registered.clientSecret().equals(secret)) {
+            refusals.add("token: invalid_client " + clientId);
+            respond(exchange, 401, "application/json", "{\"error\":\"invalid_client\",\"error_description\":\"AADSTS7000215: Invalid client secret provided.\"}");
+            return;
+        }
+        Grant grant = form.get("code") == null ? null : codes.remove(form.get("code"));
+        String refusal = !"authorization_code".equals(form.get("grant_type")) ? "grant_type " + form.get("grant_type")
+                : grant == null ? "unknown or used code"
+                : !grant.clientId().equals(clientId) ? "code of another client"
+                : !grant.redirectUri().equals(form.get("redirect_uri")) ? "redirect_uri differs: " + form.get("redirect_uri")
+                : form.get("code_verifier") == null || !grant.codeChallenge().equals(s256(form.get("code_verifier"))) ? "PKCE verifier does not match"
+                : !grant.user().tenantId().equals(tenant) ? "token endpoint of another tenant"
+                : null;
+        if (refusal != null) {
+            refusals.add("token: " + refusal);
+            respond(exchange, 400, "application/json", "{\"error\":\"invalid_grant\",\"error_description\":\"AADSTS70008: " + refusal + "\"}");
+            return;
+        }
+        long now = System.currentTimeMillis() / 1000;
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("aud", clientId);
+        claims.put("iss", authority() + "/" + tenant + "/v2.0");
+        claims.put("iat", now);
+        claims.put("nbf", now);
+        claims.put("exp", now + 3600);
+        claims.put("aio", randomBase64(180));
+        claims.put("name", "Entra " + grant.user().upn());
+        claims.put("nonce", grant.nonce());
+        claims.put("oid", grant.user().objectId());
+        claims.put("preferred_username", grant.user().upn());
+        claims.put("rh", "1.AXoA" + randomBase64(60) + ".");
+        claims.put("sid", newGuid());
+        claims.put("sub", s256(grant.user().objectId() + "|" + clientId)); // pairwise per app, like Entra's
+        claims.put("tid", grant.user().tenantId());
+        claims.put("uti", randomBase64(22));
+        claims.put("ver", "2.0");
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("typ", "JWT");
+        header.put("alg", "RS256");
+        SigningKey signing = idTokenKey != null ? idTokenKey : current;
+        header.put("kid", signing.kid());
+        String signingInput = encode(header) + "." + encode(claims);
+        String idToken = signingInput + "." + B64URL.encodeToString(rs256(signingInput, signing.keys().getPrivate()));
+        idTokensIssued.incrementAndGet();
+        respond(exchange, 200, "application/json", JSON.writeValueAsString(Map.of("token_type", "Bearer",
+                "scope", "openid profile email", "expires_in", 3599, "ext_expires_in", 3599,
+                "access_token", "eyJ0eXAiOiJKV1Qi." + randomBase64(900), "id_token", idToken)));
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, String text) throws IOException {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private static Map<String, String> params(String encoded) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (encoded != null && !encoded.isEmpty()) {
+            for (String pair : encoded.split("&")) {
+                int eq = pair.indexOf('=');
+                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                values.put(name, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return values;
+    }
+
+    private static String url(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static String s256(String value) {
+        try {
+            return B64URL.encodeToString(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

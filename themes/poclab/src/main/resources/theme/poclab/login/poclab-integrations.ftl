@@ -132,6 +132,35 @@
       <button type="submit" class="pf-v5-c-button pf-m-secondary" id="entra-check">${msg("integrations.check")}</button>
     </form>
     <@checks card=entra id="entra-checks"/>
+    <section class="poclab-account-sign-in" id="entra-account" aria-labelledby="entra-account-title">
+      <h3 id="entra-account-title">${msg("integrations.entra.account.title")}</h3>
+      <p class="poclab-help" id="entra-account-help">${msg("integrations.entra.account.help")}</p>
+      <p id="entra-account-status" role="status"><#if entra.account.configured>${msg(entra.account.enabled?then("integrations.entra.account.on", "integrations.entra.account.disabled"), entra.account.accountConsoleUrl)}<#else>${msg("integrations.entra.account.off")}</#if></p>
+      <@copyField id="entra-account-redirect-uri" label=msg("integrations.entra.account.redirectUri") value=entra.account.redirectUri/>
+      <form id="entra-account-form" method="post" action="${pageUrl}entra/account#entra-account" novalidate autocomplete="off">
+        <input type="hidden" name="csrf" value="${csrf}">
+        <div class="poclab-field">
+          <label class="pf-v5-c-form__label" for="entra-account-tenant"><span class="pf-v5-c-form__label-text">${msg("integrations.entra.account.tenant")}</span></label>
+          <input class="pf-v5-c-form-control poclab-mono" id="entra-account-tenant" name="account_tenant" type="text" value="${entra.account.tenant}" spellcheck="false"
+                 <#if entra.errors['accountTenant']??>aria-describedby="accountTenant-error" aria-invalid="true"</#if>>
+          <@fieldError card=entra field="accountTenant"/>
+        </div>
+        <div class="poclab-field">
+          <label class="pf-v5-c-form__label" for="entra-account-client-id"><span class="pf-v5-c-form__label-text">${msg("integrations.entra.account.clientId")}</span></label>
+          <input class="pf-v5-c-form-control poclab-mono" id="entra-account-client-id" name="account_client_id" type="text" value="${entra.account.clientId}" spellcheck="false"
+                 <#if entra.errors['accountClientId']??>aria-describedby="accountClientId-error" aria-invalid="true"</#if>>
+          <@fieldError card=entra field="accountClientId"/>
+        </div>
+        <div class="poclab-field">
+          <label class="pf-v5-c-form__label" for="entra-account-secret"><span class="pf-v5-c-form__label-text">${msg("integrations.entra.account.secret")}</span></label>
+          <input class="pf-v5-c-form-control poclab-mono" id="entra-account-secret" name="account_secret" type="password" value="" autocomplete="new-password" spellcheck="false"
+                 aria-describedby="entra-account-secret-help<#if entra.errors['accountSecret']??> accountSecret-error</#if>"<#if entra.errors['accountSecret']??> aria-invalid="true"</#if>>
+          <p class="poclab-help" id="entra-account-secret-help">${msg(entra.account.secretSet?then("integrations.entra.account.secretKept", "integrations.entra.account.secretHelp"))}</p>
+          <@fieldError card=entra field="accountSecret"/>
+        </div>
+        <button type="submit" class="pf-v5-c-button pf-m-secondary" id="entra-account-save">${msg("integrations.entra.account.save")}</button>
+      </form>
+    </section>
     <#if peopleEam><@peopleUpload realmName="eam"/></#if>
     <#else>
     <p class="poclab-help">${msg("integrations.notYours", "eam")}</p>

@@ -36,6 +36,7 @@ import org.keycloak.models.utils.ModelToRepresentation;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.OIDCLoginProtocolService;
 import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.IdentityProviderRepresentation;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 
 /**
@@ -89,6 +90,27 @@ public class IntegrationsResource {
                         .resourcePath("authentication", "config", page.entra.settings().getId())
                         .representation(ModelToRepresentation.toRepresentation(page.entra.settings())).success();
                 page.notice = "integrations.entra.saved";
+                return render(admin, page, Response.Status.OK);
+            }
+            return render(admin, page, Response.Status.BAD_REQUEST);
+        });
+    }
+
+    @POST
+    @Path("entra/account")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response saveEntraAccountSignIn() {
+        return change(true, (admin, form) -> {
+            Page page = new Page(admin);
+            boolean created = !page.entra.getAccount().isConfigured();
+            IdentityProviderRepresentation saved = page.entra.saveAccountSignIn(form.getFirst("account_tenant"),
+                    form.getFirst("account_client_id"), form.getFirst("account_secret"));
+            if (saved != null) {
+                adminEvent(admin, page.entra.realm()).operation(created ? OperationType.CREATE : OperationType.UPDATE)
+                        .resource(ResourceType.IDENTITY_PROVIDER).resourcePath("identity-provider", "instances", saved.getAlias())
+                        .representation(saved).success();
+                page.notice = "integrations.entra.account.saved";
                 return render(admin, page, Response.Status.OK);
             }
             return render(admin, page, Response.Status.BAD_REQUEST);

@@ -20,6 +20,7 @@ import org.keycloak.models.ClientModel;
 import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.representations.idm.IdentityProviderRepresentation;
 
 /**
  * The Entra ID (EAM) card: the tenant allow-list and App ID of realm eam's hint step
@@ -34,11 +35,13 @@ public final class EntraCard {
     private String appId;
     private final Map<String, String> errors = new HashMap<>();
     private List<CheckResult> checks;
+    private final EntraAccountSignIn account;
 
-    private EntraCard(RealmModel realm, AuthenticatorConfigModel settings, DeploymentUrls urls) {
+    private EntraCard(KeycloakSession session, RealmModel realm, AuthenticatorConfigModel settings, DeploymentUrls urls) {
         this.realm = realm;
         this.settings = settings;
         this.urls = urls;
+        this.account = new EntraAccountSignIn(session, realm, urls.getIssuer());
         Map<String, String> config = settings == null || settings.getConfig() == null ? Map.of() : settings.getConfig();
         this.tenants = String.join("\n", new java.util.TreeSet<>(EamSettings.parseTenants(config.get(EamConstants.CONFIG_TENANTS))));
         this.appId = config.getOrDefault(EamConstants.CONFIG_APP_ID, "");
@@ -50,7 +53,7 @@ public final class EntraCard {
         if (realm == null) {
             return null;
         }
-        return new EntraCard(realm, realm.getAuthenticatorConfigByAlias(EamConstants.SETTINGS_ALIAS), DeploymentUrls.of(session, realm));
+        return new EntraCard(session, realm, realm.getAuthenticatorConfigByAlias(EamConstants.SETTINGS_ALIAS), DeploymentUrls.of(session, realm));
     }
 
     /**
@@ -97,6 +100,26 @@ public final class EntraCard {
         realm.updateAuthenticatorConfig(settings);
         tenants = String.join("\n", parsed);
         return true;
+    }
+
+    /**
+     * Creates or updates realm eam's identity provider {@code entra} (account console sign-in).
+     *
+     * @return the provider as the admin event records it (no secret), or null with {@link #getErrors()} filled
+     */
+    public IdentityProviderRepresentation saveAccountSignIn(String tenantInput, String clientIdInput, String secretInput) {
+        EamSettings eam;
+        try {
+            eam = EamSettings.from(settings, IntegrationsConstants.EAM_CLIENT_ID);
+        } catch (IllegalArgumentException e) {
+            errors.put("accountTenant", "POCLAB's Entra settings are invalid: " + e.getMessage());
+            return null;
+        }
+        return account.save(eam, tenantInput, clientIdInput, secretInput, errors);
+    }
+
+    public EntraAccountSignIn getAccount() {
+        return account;
     }
 
     public List<CheckResult> check(KeycloakSession session) {
