@@ -9,6 +9,7 @@ import com.poclab.trust.common.EarlierSession;
 import com.poclab.trust.common.EnrollmentPolicy;
 import com.poclab.trust.common.PoclabEvents;
 import com.poclab.trust.common.ProtocolDenial;
+import com.poclab.trust.common.RecoveryCode;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
@@ -83,6 +84,10 @@ public class OktaPersonAuthenticator implements Authenticator {
             }
         }
         usernameForm.action(context);
+        if (context.getUser() != null) {
+            // The factor sub-flow opens on the person's first credential: a key they still hold, not their recovery codes.
+            RecoveryCode.offeredAfterFactors(context.getUser());
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 import com.poclab.trust.common.EarlierSession;
 import com.poclab.trust.common.PoclabEvents;
 import com.poclab.trust.common.ProtocolDenial;
+import com.poclab.trust.common.RecoveryCode;
 import com.poclab.trust.eam.EamConstants;
 import com.poclab.trust.eam.EamSettings;
 import com.poclab.trust.eam.claims.ClaimsRequest;
@@ -143,6 +144,8 @@ public class IdTokenHintAuthenticator implements Authenticator {
         // is never stored, so nothing outlives the form_post (no SSO, no session memory per flow).
         authSession.setClientNote(AuthenticationManager.USER_SESSION_PERSISTENT_STATE,
                 UserSessionModel.SessionPersistenceState.TRANSIENT.toString());
+        // The factor sub-flow opens on the person's first credential: a key they still hold, not their recovery codes.
+        RecoveryCode.offeredAfterFactors(user);
         context.setUser(user);
         context.success();
     }
