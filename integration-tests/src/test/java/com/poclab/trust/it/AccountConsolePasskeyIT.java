@@ -166,6 +166,15 @@ public class AccountConsolePasskeyIT {
         assertEquals(List.of("virtual security key"), listed.get("webauthn"), "the console lists the new key: " + listed);
         assertFalse(listed.containsKey("webauthn-passwordless"),
                 "the console offers only the key type the factor flows accept: " + listed);
+        // The passwordless variant, typed by hand, registers nothing: its required action is disabled in
+        // both realms (no POCLAB flow accepts that credential type, so it would be a key that never verifies).
+        driver.get(urls.getBase() + "/realms/okta/protocol/openid-connect/auth?client_id=account-console&response_type=code"
+                + "&scope=openid&redirect_uri=" + enc(accountUrl("okta")) + "&state=add-passwordless"
+                + "&kc_action=webauthn-register-passwordless&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+                + "&code_challenge_method=S256");
+        assertTrue(driver.findElements(By.id("registerWebAuthn")).isEmpty(), "no passwordless registration page: " + driver.getCurrentUrl());
+        assertEquals(1, key.getCredentials().size(), "the key holds no second credential");
+        assertTrue(okta.admin().users().get(id).credentials().stream().noneMatch(c -> "webauthn-passwordless".equals(c.getType())));
 
         // 3. The person removes the lost phone (account REST API, as the console's "Delete" sends it).
         removeCredential("okta", accessToken, credentialId(okta, id, "otp"));
