@@ -22,8 +22,8 @@ import io.gatling.javaapi.http.HttpProtocolBuilder;
 /**
  * Runs the benchmark against a Keycloak that is already up (see benchmark/run.sh): prepares the
  * realms, then for each scenario measures throughput at saturation (closed model, fixed concurrency)
- * and latency at half that rate (open model), then a soak of all three at half saturation between
- * two heap measurements, and writes target/benchmark/report.md. Each phase is its own Gatling run
+ * and latency at half that rate (open model), then (after an optional run-in at the same load) a soak
+ * of all three at half saturation between two heap measurements, and writes target/benchmark/report.md. Each phase is its own Gatling run
  * with its own HTML report.
  */
 public final class BenchmarkRunner {
@@ -110,32 +110,42 @@ public final class BenchmarkRunner {
                 results.add(measure(scenario, trips, protocol, keycloak));
             }
 
+            int[] runIn = {0, 0};
+            if (settings.soakRunInSeconds() > 0) {
+                // The soak's own load until the user sessions it keeps alive reach their steady count (they
+                // expire after the realm's SSO idle time): the heap comparison then measures leaks, not that count.
+                gatling("8-soak-run-in", () -> soakPlan(trips, results, settings.soakRunInSeconds(), protocol.get()));
+                runIn = drainFlows(trips);
+            }
             HeapSample beforeSoak = HeapSample.take(keycloak, admin);
             if (settings.soakSeconds() > 0) {
-                gatling("9-soak", () -> {
-                    List<PopulationBuilder> soak = new ArrayList<>();
-                    for (ScenarioResult result : results) {
-                        // All three together at half of saturation: each at a third of its own half-saturation rate.
-                        soak.add(trips.scenarioFor(result.scenario()).injectOpen(constantUsersPerSec(result.flowsPerSecond() / 6)
-                                .during(Duration.ofSeconds(settings.soakSeconds())).randomized()));
-                    }
-                    return new LoadPlan(soak, protocol.get(), List.of());
-                });
+                gatling("9-soak", () -> soakPlan(trips, results, settings.soakSeconds(), protocol.get()));
             }
-            int soakOk = 0;
-            int soakFailed = 0;
-            for (String scenario : SCENARIOS) {
-                for (FlowRecorder.Flow flow : trips.recorder(scenario).drain()) {
-                    if (flow.ok()) {
-                        soakOk++;
-                    } else {
-                        soakFailed++;
-                    }
-                }
-            }
+            int[] soak = drainFlows(trips);
             HeapSample afterSoak = HeapSample.take(keycloak, admin);
-            report.write(results, beforeSoak, afterSoak, soakOk, soakFailed, entra.jwksFetches(), entra.publishedKeys());
+            report.write(results, runIn, beforeSoak, afterSoak, soak, entra.jwksFetches(), entra.publishedKeys());
         }
+    }
+
+    /** Ok and failed flows of all scenarios since the last drain. */
+    private static int[] drainFlows(RoundTrips trips) {
+        int[] okAndFailed = {0, 0};
+        for (String scenario : SCENARIOS) {
+            for (FlowRecorder.Flow flow : trips.recorder(scenario).drain()) {
+                okAndFailed[flow.ok() ? 0 : 1]++;
+            }
+        }
+        return okAndFailed;
+    }
+
+    /** All three together at half of saturation: each at a third of its own half-saturation rate. */
+    private static LoadPlan soakPlan(RoundTrips trips, List<ScenarioResult> results, int seconds, HttpProtocolBuilder protocol) {
+        List<PopulationBuilder> soak = new ArrayList<>();
+        for (ScenarioResult result : results) {
+            soak.add(trips.scenarioFor(result.scenario()).injectOpen(constantUsersPerSec(result.flowsPerSecond() / 6)
+                    .during(Duration.ofSeconds(seconds)).randomized()));
+        }
+        return new LoadPlan(soak, protocol, List.of());
     }
 
     private ScenarioResult measure(String scenario, RoundTrips trips, Supplier<HttpProtocolBuilder> protocol, KeycloakProcess keycloak) {

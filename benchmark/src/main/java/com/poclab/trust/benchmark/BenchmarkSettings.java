@@ -16,6 +16,7 @@ public record BenchmarkSettings(
         int warmupSeconds,
         int saturationSeconds,
         int halfSaturationSeconds,
+        int soakRunInSeconds,
         int soakSeconds,
         String outputDir) {
 
@@ -32,13 +33,14 @@ public record BenchmarkSettings(
                 (int) number("warmup-seconds", 15),
                 (int) number("saturation-seconds", 25),
                 (int) number("half-saturation-seconds", 25),
+                (int) number("soak-run-in-seconds", 0),
                 (int) number("soak-seconds", 60),
                 text("output", "target/benchmark"));
     }
 
     /** A few people and a few seconds: the smoke run of the integration tests. */
     public static BenchmarkSettings smoke(String keycloakBase, String outputDir) {
-        return new BenchmarkSettings(keycloakBase, null, null, 0, 6, 6, 6, 2, 0, 0, 0, 0, outputDir);
+        return new BenchmarkSettings(keycloakBase, null, null, 0, 6, 6, 6, 2, 0, 0, 0, 0, 0, outputDir);
     }
 
     private static String text(String name, String fallback) {
