@@ -266,6 +266,8 @@ public class IntegrationsPageIT {
         fill("username", username);
         fill("password", password);
         click("kc-login");
+        // The click returns once the form is submitted, not once Keycloak's redirects have landed.
+        browser.waiting().until(d -> d.getCurrentUrl().startsWith(pageUrl()));
     }
 
     private void signOut() {

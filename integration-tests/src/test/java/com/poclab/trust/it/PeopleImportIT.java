@@ -437,6 +437,8 @@ public class PeopleImportIT {
         driver().findElement(By.id("username")).sendKeys("admin");
         driver().findElement(By.id("password")).sendKeys("admin");
         driver().findElement(By.id("kc-login")).click();
+        // The click returns once the form is submitted, not once Keycloak's redirects have landed.
+        browser.waiting().until(d -> d.getCurrentUrl().startsWith(urls.getBase() + "/realms/master/poclab-integrations/"));
     }
 
     private WebDriver driver() {
