@@ -89,8 +89,12 @@ final class BenchmarkReport {
                     r.scenario(), ratio, TARGET_RATIO, verdict(ratio >= TARGET_RATIO), r.p99(), TARGET_P99_MS, verdict(r.p99() < TARGET_P99_MS)));
         }
         md.append(String.format(Locale.ROOT, "- Entra key fetches one per key: %s%n", verdict(jwksFetches == publishedKeys)));
-        md.append(String.format(Locale.ROOT, "- Heap growth across the soak within %.0f%%: %s (soak of %d s after a %d s run-in; the issue asks for 600 s)%n%n",
-                TARGET_HEAP_GROWTH * 100, verdict(Math.abs(growth) <= TARGET_HEAP_GROWTH), settings.soakSeconds(), settings.soakRunInSeconds()));
+        // A shorter soak measures something, but not the issue's target: it is never reported as met.
+        String heapVerdict = settings.soakSeconds() < BenchmarkSettings.ISSUE_SOAK_SECONDS
+                ? "not settled by this run" : verdict(Math.abs(growth) <= TARGET_HEAP_GROWTH);
+        md.append(String.format(Locale.ROOT, "- Heap growth across the soak within %.0f%%: %s (%+.1f%% over a soak of %d s after a %d s run-in; the issue asks for %d s)%n%n",
+                TARGET_HEAP_GROWTH * 100, heapVerdict, growth * 100, settings.soakSeconds(), settings.soakRunInSeconds(),
+                BenchmarkSettings.ISSUE_SOAK_SECONDS));
 
         md.append("## Gatling reports\n\n");
         try (var phases = Files.list(out.resolve("gatling"))) {
