@@ -168,11 +168,18 @@ public class AccountConsolePasskeyIT {
                 "the console offers only the key type the factor flows accept: " + listed);
         // The passwordless variant, typed by hand, registers nothing: its required action is disabled in
         // both realms (no POCLAB flow accepts that credential type, so it would be a key that never verifies).
+        // Keycloak skips it and sends the person straight back to the console with kc_action_status=error;
+        // an enabled action would stop on its registration page instead, and never come back.
+        ((JavascriptExecutor) driver).executeScript("sessionStorage.removeItem('poclabActionReturn')");
         driver.get(urls.getBase() + "/realms/okta/protocol/openid-connect/auth?client_id=account-console&response_type=code"
                 + "&scope=openid&redirect_uri=" + enc(accountUrl("okta")) + "&state=add-passwordless"
                 + "&kc_action=webauthn-register-passwordless&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
                 + "&code_challenge_method=S256");
-        assertTrue(driver.findElements(By.id("registerWebAuthn")).isEmpty(), "no passwordless registration page: " + driver.getCurrentUrl());
+        String refusedAction = actionReturn("okta");
+        assertEquals("add-passwordless", params(refusedAction).get("state"), refusedAction);
+        assertEquals("error", params(refusedAction).get("kc_action_status"), refusedAction);
+        new WebDriverWait(driver, WAIT).until(d -> d.getCurrentUrl().startsWith(accountUrl("okta")));
+        assertTrue(driver.findElements(By.id("registerWebAuthn")).isEmpty(), "no registration page: " + driver.getCurrentUrl());
         assertEquals(1, key.getCredentials().size(), "the key holds no second credential");
         assertTrue(okta.admin().users().get(id).credentials().stream().noneMatch(c -> "webauthn-passwordless".equals(c.getType())));
 
@@ -302,9 +309,7 @@ public class AccountConsolePasskeyIT {
                 + "&scope=openid&redirect_uri=" + enc(accountUrl(realm)) + "&state=add-key&kc_action=webauthn-register"
                 + "&code_challenge=" + challenge + "&code_challenge_method=S256");
         PasskeyBrowser.waitFor(driver, By.id("registerWebAuthn")).click();
-        String back = new WebDriverWait(driver, WAIT).until(d -> (String) ((JavascriptExecutor) d)
-                .executeScript("return sessionStorage.getItem('poclabActionReturn')"));
-        assertTrue(back.startsWith(accountUrl(realm)), back);
+        String back = actionReturn(realm);
         Map<String, String> returned = params(back);
         assertEquals("success", returned.get("kc_action_status"), back);
         assertEquals("add-key", returned.get("state"));
@@ -316,6 +321,23 @@ public class AccountConsolePasskeyIT {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, tokenResponse.statusCode(), tokenResponse.body());
         return JSON.readTree(tokenResponse.body()).get("access_token").asText();
+    }
+
+    /**
+     * The URL Keycloak sent the browser back to after an application-initiated action (kept by the
+     * recorder before the console's script moves on): the account console's, with {@code kc_action_status}.
+     */
+    private String actionReturn(String realm) {
+        String back;
+        try {
+            back = new WebDriverWait(driver, WAIT).until(d -> (String) ((JavascriptExecutor) d)
+                    .executeScript("return sessionStorage.getItem('poclabActionReturn')"));
+        } catch (TimeoutException notBack) {
+            throw new AssertionError("not back at the account console; " + driver.getCurrentUrl() + " says: "
+                    + driver.findElement(By.tagName("body")).getText(), notBack);
+        }
+        assertTrue(back.startsWith(accountUrl(realm)), back);
+        return back;
     }
 
     /** GET /realms/{realm}/account/credentials: the labels of the person's credentials, by type (what "Signing in" lists). */

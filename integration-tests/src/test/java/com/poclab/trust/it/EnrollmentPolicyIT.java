@@ -147,6 +147,38 @@ public class EnrollmentPolicyIT {
         assertTrue(eam.admin().users().searchByAttributes("entra_key:" + TENANT + ":" + oid).isEmpty(), "nobody created");
     }
 
+    @Test
+    @DisplayName("Entra: a declared person whose only key is of Keycloak's passwordless type (no POCLAB flow asks it) holds no factor:"
+            + " access_denied under enrollment-link, TOTP setup under first use; never an error page")
+    void aPasswordlessTypeKeyIsNoFactor() throws Exception {
+        String oid = TestEntra.newGuid();
+        TestEntra.HintBuilder hint = entra.hint(TENANT, oid);
+        String userId = declare(eam.admin(), String.valueOf(hint.claimValue("upn")), null, PasswordlessKey.credential("passkey"));
+        assertEquals(List.of(PasswordlessKey.TYPE), credentialTypes(eam.admin(), userId));
+
+        Map<String, String> first = PoclabEam.entraRequest(hint.build());
+        try (Browser browser = new Browser(urls.getBase())) {
+            Browser.Page page = browser.post(entraAuth(), first);
+            assertFalse(page.body().contains("kc-totp-settings-form"), "no enrollment at sign-in");
+            assertEntraGetsNotEnrolled(page, first);
+        }
+        notEnrolledEvent(first, userId);
+
+        // The realm's default policy: the person enrolls a TOTP as anyone without a factor does, and Entra gets its id_token.
+        PoclabEam.configure(eam.admin(), Map.of(POLICY, "first-use"));
+        Map<String, String> next = PoclabEam.entraRequest(entra.hint(TENANT, oid).build());
+        try (Browser browser = new Browser(urls.getBase())) {
+            Browser.Page setup = browser.post(entraAuth(), next);
+            Element form = setup.form("#kc-totp-settings-form");
+            TotpDevice phone = new TotpDevice(form.selectFirst("input[name=totpSecret]").attr("value"));
+            Map<String, String> posted = RecoveryCodes.save(browser, browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone")))
+                    .formPostTo(TestEntra.REDIRECT_URI);
+            assertNotNull(posted, "POCLAB answers Entra at its redirect_uri");
+            assertEquals(next.get("state"), posted.get("state"));
+            assertEquals("[\"otp\"]", RealmTokens.verifiedClaims(urls.getBase(), "eam", posted.get("id_token")).get("amr").toString());
+        }
+    }
+
     // ---- Okta --------------------------------------------------------------------------------
 
     @Test
@@ -350,8 +382,9 @@ public class EnrollmentPolicyIT {
     }
 
     /** What an admin does before the person's first sign-in: declares them (username = UPN / Okta username). */
-    private static String declare(RealmResource realm, String username, String email) {
+    private static String declare(RealmResource realm, String username, String email, CredentialRepresentation... credentials) {
         UserRepresentation user = new UserRepresentation();
+        user.setCredentials(credentials.length == 0 ? null : List.of(credentials));
         user.setUsername(username);
         user.setEmail(email);
         user.setEmailVerified(email != null);

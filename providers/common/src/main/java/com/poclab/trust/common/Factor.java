@@ -6,7 +6,6 @@ import java.util.stream.Stream;
 
 import org.keycloak.authentication.authenticators.browser.OTPFormAuthenticatorFactory;
 import org.keycloak.authentication.authenticators.browser.WebAuthnAuthenticatorFactory;
-import org.keycloak.authentication.authenticators.browser.WebAuthnPasswordlessAuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -16,12 +15,14 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
  * The second factors POCLAB owns, each one of Keycloak's own authenticators, and the
- * RFC 8176 {@code amr} value that names it (Entra EAM contract section 4).
+ * RFC 8176 {@code amr} value that names it (Entra EAM contract section 4): exactly the
+ * authenticators the factor sub-flows ask. Keycloak's passwordless WebAuthn type
+ * ({@code webauthn-passwordless}) is none: no POCLAB flow verifies it, so a person holding only
+ * such a key holds no factor.
  */
 public enum Factor {
     OTP("otp", OTPFormAuthenticatorFactory.PROVIDER_ID, OTPCredentialModel.TYPE),
-    SECURITY_KEY("fido", WebAuthnAuthenticatorFactory.PROVIDER_ID, WebAuthnCredentialModel.TYPE_TWOFACTOR),
-    PASSKEY("fido", WebAuthnPasswordlessAuthenticatorFactory.PROVIDER_ID, WebAuthnCredentialModel.TYPE_PASSWORDLESS);
+    SECURITY_KEY("fido", WebAuthnAuthenticatorFactory.PROVIDER_ID, WebAuthnCredentialModel.TYPE_TWOFACTOR);
 
     private final String amr;
     private final String authenticatorId;

@@ -45,7 +45,7 @@ public class NewFactorRequiredAction implements RequiredActionProvider, Required
         return model != null && model.isEnabled();
     }
 
-    /** IDs of the person's POCLAB factor credentials (OTP, security keys, passkeys). */
+    /** IDs of the person's POCLAB factor credentials ({@link Factor}: OTP, and keys of type {@code webauthn}). */
     public static List<String> factorIds(UserModel user) {
         return factorCredentials(user).map(CredentialModel::getId).toList();
     }
