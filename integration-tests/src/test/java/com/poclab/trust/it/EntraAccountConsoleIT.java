@@ -32,7 +32,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.CreatedResponseUtil;
+import org.keycloak.representations.idm.AuthenticationFlowRepresentation;
+import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.EventRepresentation;
+import org.keycloak.representations.idm.IdentityProviderRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 import org.keycloak.testframework.annotations.InjectKeycloakUrls;
 import org.keycloak.testframework.annotations.InjectRealm;
@@ -73,10 +76,13 @@ public class EntraAccountConsoleIT {
         entra.close();
     }
 
+    /** The app registration realm eam's provider {@code entra} uses in this test. */
+    private TestEntra.AppRegistration app;
+
     @BeforeEach
     void connectEntra() {
         PoclabEam.trust(eam.admin(), entra, TENANT);
-        TestEntra.AppRegistration app = entra.registerApp(urls.getBase() + "/realms/eam/broker/entra/endpoint");
+        app = entra.registerApp(urls.getBase() + "/realms/eam/broker/entra/endpoint");
         EntraAccountProvider.configure(eam.admin(),
                 EntraAccountProvider.representation(entra.authority(), TENANT, app.clientId(), app.clientSecret()));
     }
@@ -215,23 +221,56 @@ public class EntraAccountConsoleIT {
     }
 
     @Test
-    @DisplayName("A pinned person without a factor -> refused (no enrollment in the account console), LOGIN_ERROR poclab_factor_not_enrolled")
-    void aPersonWithoutAFactorIsRefused() throws Exception {
-        TestEntra.EntraUser entraUser = new TestEntra.EntraUser(TENANT, TestEntra.newGuid(), "nofactor-" + UUID.randomUUID().toString().substring(0, 8) + "@contoso.com");
-        String id = declare(entraUser.upn());
-        UserRepresentation rep = eam.admin().users().get(id).toRepresentation();
-        rep.setAttributes(Map.of("entra_tid", List.of(TENANT), "entra_oid", List.of(entraUser.objectId()),
-                "entra_key", List.of(TENANT + ":" + entraUser.objectId())));
-        eam.admin().users().get(id).update(rep);
+    @DisplayName("A deleted person (linked once) signs in through Entra -> refused as offboarded: LOGIN_ERROR eam_user_offboarded"
+            + " naming the offboarding record, not as a disabled person; no session")
+    void aDeletedPersonIsRefusedAsOffboarded() throws Exception {
+        Person person = enrollThroughEntra();
         try (PersonBrowser browser = browser()) {
-            PersonBrowser.Page page = entraSignIn(browser, entraUser).page();
-            assertNull(page.redirect());
-            assertFalse(page.hasForm("kc-totp-settings-form"), "no enrollment here");
-            assertTrue(page.text().contains("no POCLAB authenticator"), page.text());
+            SignIn signIn = startSignIn(browser, person.entraUser());
+            token(signIn, browser.submit(signIn.page().form("kc-otp-login-form"), Map.of("otp", person.phone().nextCode())));
         }
-        assertTrue(eam.admin().users().get(id).credentials().isEmpty(), "nothing enrolled");
-        assertTrue(eam.admin().users().get(id).getUserSessions().isEmpty());
-        assertTrue(events("LOGIN_ERROR", id).stream().anyMatch(e -> "poclab_factor_not_enrolled".equals(e.getError())));
+        eam.admin().users().get(person.id()).remove();
+        String oid = person.entraUser().objectId();
+        long started = System.currentTimeMillis();
+        try (PersonBrowser browser = browser()) {
+            PersonBrowser.Page page = entraSignIn(browser, person.entraUser()).page();
+            assertNull(page.redirect(), "no way back to the account console");
+            assertFalse(page.hasForm("kc-otp-login-form"), page.text());
+            assertTrue(page.text().contains("removed from POCLAB"), page.text());
+        }
+        String record = eam.admin().users().searchByAttributes("entra_key:" + TENANT + ":" + oid).get(0).getId();
+        assertTrue(eam.admin().users().get(record).getUserSessions().isEmpty(), "no session for the record");
+        List<EventRepresentation> refused = eam.admin().getEvents(List.of("LOGIN_ERROR"), "account-console", null, null, null, null, 0, 200)
+                .stream().filter(e -> e.getTime() >= started && e.getDetails() != null && oid.equals(e.getDetails().get("oid"))).toList();
+        assertFalse(refused.isEmpty(), "a LOGIN_ERROR for this Entra user");
+        assertTrue(refused.stream().allMatch(e -> "eam_user_offboarded".equals(e.getError())
+                && e.getDetails().get("reason").contains("offboarded-" + oid)), describe(refused));
+    }
+
+    @Test
+    @DisplayName("A pinned person without a factor, or whose only key is of Keycloak's passwordless type (which no POCLAB flow asks)"
+            + " -> refused (no enrollment in the account console), LOGIN_ERROR poclab_factor_not_enrolled")
+    void aPersonWithoutAFactorIsRefused() throws Exception {
+        for (List<CredentialRepresentation> held : List.of(List.<CredentialRepresentation>of(), List.of(PasswordlessKey.credential("passkey")))) {
+            TestEntra.EntraUser entraUser = new TestEntra.EntraUser(TENANT, TestEntra.newGuid(), "nofactor-" + UUID.randomUUID().toString().substring(0, 8) + "@contoso.com");
+            String id = declare(entraUser.upn(), held);
+            UserRepresentation rep = eam.admin().users().get(id).toRepresentation();
+            rep.setAttributes(Map.of("entra_tid", List.of(TENANT), "entra_oid", List.of(entraUser.objectId()),
+                    "entra_key", List.of(TENANT + ":" + entraUser.objectId())));
+            eam.admin().users().get(id).update(rep);
+            List<String> types = held.stream().map(CredentialRepresentation::getType).toList();
+            assertEquals(types, eam.admin().users().get(id).credentials().stream().map(CredentialRepresentation::getType).toList());
+            try (PersonBrowser browser = browser()) {
+                PersonBrowser.Page page = entraSignIn(browser, entraUser).page();
+                assertNull(page.redirect());
+                assertFalse(page.hasForm("kc-totp-settings-form"), "no enrollment here");
+                assertTrue(page.text().contains("no POCLAB authenticator"), types + ": " + page.text());
+            }
+            assertEquals(types, eam.admin().users().get(id).credentials().stream().map(CredentialRepresentation::getType).toList(),
+                    "nothing enrolled");
+            assertTrue(eam.admin().users().get(id).getUserSessions().isEmpty());
+            assertTrue(events("LOGIN_ERROR", id).stream().anyMatch(e -> "poclab_factor_not_enrolled".equals(e.getError())), types.toString());
+        }
     }
 
     @Test
@@ -246,6 +285,24 @@ public class EntraAccountConsoleIT {
             assertEquals(urls.getBase() + "/realms/eam/broker/entra/endpoint", page.doc().getElementById("entra-account-redirect-uri").text(),
                     "the redirect URI to paste into the app registration");
 
+            // A realm eam without the account flows (imported by an earlier version) and a tenant off the allow-list: both
+            // errors shown, each under its own field.
+            AuthenticationFlowRepresentation linkFlow = eam.admin().flows().getFlows().stream()
+                    .filter(flow -> "poclab entra account link".equals(flow.getAlias())).findFirst().orElseThrow();
+            linkFlow.setAlias("poclab entra account link renamed");
+            eam.admin().flows().updateFlow(linkFlow.getId(), linkFlow);
+            try {
+                RawBrowser.Page noFlows = admin.submit(page, page.form("#entra-account-form"), Map.of("account_tenant", TestEntra.newGuid(),
+                        "account_client_id", app.clientId(), "account_secret", app.clientSecret()));
+                assertEquals(400, noFlows.status(), noFlows.body());
+                assertTrue(noFlows.doc().getElementById("accountTenant-error").text().contains("not in the Entra tenant ID list"), noFlows.body());
+                assertTrue(noFlows.doc().getElementById("accountFlows-error").text().contains("lacks the flows"), noFlows.body());
+                page = noFlows;
+            } finally {
+                linkFlow.setAlias("poclab entra account link");
+                eam.admin().flows().updateFlow(linkFlow.getId(), linkFlow);
+            }
+
             // A tenant that is not on the EAM allow-list, or no secret: refused with the reason, nothing created.
             RawBrowser.Page refused = admin.submit(page, page.form("#entra-account-form"), Map.of("account_tenant", TestEntra.newGuid(),
                     "account_client_id", app.clientId(), "account_secret", ""));
@@ -258,6 +315,8 @@ public class EntraAccountConsoleIT {
                     "account_client_id", app.clientId(), "account_secret", app.clientSecret()));
             assertEquals(200, saved.status(), saved.body());
             assertTrue(saved.doc().getElementById("entra-account-status").text().startsWith("On"), saved.body());
+            assertEquals("IMPORT", eam.admin().identityProviders().get(EntraAccountProvider.ALIAS).toRepresentation().getConfig().get("syncMode"),
+                    "sync mode Import: the broker writes none of POCLAB's attributes");
             assertFalse(saved.body().contains(app.clientSecret()), "the secret is never shown");
             RawBrowser.Page reloaded = admin.get(integrationsPage());
             assertFalse(reloaded.body().contains(app.clientSecret()), "nor after a reload");
@@ -267,6 +326,20 @@ public class EntraAccountConsoleIT {
             // Saving again with the secret field empty keeps the stored secret.
             assertEquals(200, admin.submit(reloaded, reloaded.form("#entra-account-form"), Map.of("account_tenant", TENANT,
                     "account_client_id", app.clientId(), "account_secret", "")).status());
+
+            // An admin disables the provider in the admin console (README: that closes the account console); a later
+            // save on the card, here of the secret, keeps it disabled.
+            setProviderEnabled(false);
+            RawBrowser.Page closed = admin.get(integrationsPage());
+            assertTrue(closed.doc().getElementById("entra-account-status").text().contains("disabled"), closed.body());
+            RawBrowser.Page resaved = admin.submit(closed, closed.form("#entra-account-form"), Map.of("account_tenant", TENANT,
+                    "account_client_id", app.clientId(), "account_secret", app.clientSecret()));
+            assertEquals(200, resaved.status(), resaved.body());
+            assertFalse(eam.admin().identityProviders().get(EntraAccountProvider.ALIAS).toRepresentation().isEnabled(),
+                    "the save does not reopen the account console");
+            assertTrue(resaved.doc().getElementById("entra-account-status").text().contains("disabled"), resaved.body());
+            assertTrue(resaved.doc().getElementById("integrations-notice").text().contains("stays disabled"), resaved.body());
+            setProviderEnabled(true);
         }
         assertTrue(eam.admin().getAdminEvents(null, null, null, null, null, null, null, null, 0, 10_000).stream()
                 .filter(e -> "IDENTITY_PROVIDER".equals(e.getResourceType())).peek(e -> assertFalse(
@@ -308,6 +381,43 @@ public class EntraAccountConsoleIT {
         List<EventRepresentation> refused = eam.admin().getEvents(List.of("LOGIN_ERROR"), "account-console", null, null, null, null, 0, 200);
         assertTrue(refused.stream().anyMatch(e -> "poclab_entra_token_untrusted".equals(e.getError())
                 && e.getDetails().get("reason").contains("allow-list")), describe(refused));
+    }
+
+    @Test
+    @DisplayName("A provider an admin set up otherwise than the Integrations page (signature validation off, the JWKS or the token"
+            + " endpoint of somewhere else) -> refused even though Keycloak's broker accepted the token; no factor, no link, no session")
+    void aProviderPointedElsewhereLinksNobody() throws Exception {
+        Person person = enrollThroughEntra();
+        String tenantBase = entra.authority() + "/" + TENANT;
+        // Each works for Keycloak's broker against this Entra; none is what the Integrations page writes.
+        Map<String, Map<String, String>> variants = Map.of(
+                "does not validate signatures", Map.of("validateSignature", "false"),
+                "JWKS URL is not", Map.of("jwksUrl", entra.authority() + "/common/discovery/v2.0/keys"),
+                "token URL is not", Map.of("tokenUrl", tenantBase.replace("127.0.0.1", "localhost") + "/oauth2/v2.0/token"));
+        long started = System.currentTimeMillis();
+        for (Map.Entry<String, Map<String, String>> variant : variants.entrySet()) {
+            IdentityProviderRepresentation idp = EntraAccountProvider.representation(entra.authority(), TENANT, app.clientId(), app.clientSecret());
+            idp.getConfig().putAll(variant.getValue());
+            EntraAccountProvider.configure(eam.admin(), idp);
+            boolean unsigned = "false".equals(variant.getValue().get("validateSignature"));
+            // Without signature validation Keycloak takes even a token signed by a key the tenant never published.
+            entra.signIdTokensWith(unsigned ? TestEntra.unpublishedKey("rogue-" + TestEntra.randomBase64(8)) : null);
+            try (PersonBrowser browser = browser()) {
+                PersonBrowser.Page page = entraSignIn(browser, person.entraUser()).page();
+                assertNull(page.redirect(), variant.getKey() + ": no way back to the account console");
+                assertFalse(page.hasForm("kc-otp-login-form"), variant.getKey() + ": no factor asked: " + page.text());
+                assertTrue(page.text().contains("cannot accept this Microsoft Entra sign-in"), variant.getKey() + ": " + page.text());
+            } finally {
+                entra.signIdTokensWith(null);
+            }
+        }
+        assertTrue(eam.admin().users().get(person.id()).getFederatedIdentity().isEmpty(), "not linked");
+        assertTrue(eam.admin().users().get(person.id()).getUserSessions().isEmpty(), "no session");
+        List<EventRepresentation> refused = eam.admin().getEvents(List.of("LOGIN_ERROR"), "account-console", null, null, null, null, 0, 200)
+                .stream().filter(e -> e.getTime() >= started && "poclab_entra_token_untrusted".equals(e.getError())).toList();
+        for (String reason : variants.keySet()) {
+            assertTrue(refused.stream().anyMatch(e -> e.getDetails().get("reason").contains(reason)), reason + ": " + describe(refused));
+        }
     }
 
     // ---- helpers ------------------------------------------------------------------------------
@@ -401,13 +511,25 @@ public class EntraAccountConsoleIT {
     }
 
     private String declare(String upn) {
+        return declare(upn, List.of());
+    }
+
+    private String declare(String upn, List<CredentialRepresentation> credentials) {
         UserRepresentation user = new UserRepresentation();
+        user.setCredentials(credentials.isEmpty() ? null : credentials);
         user.setUsername(upn);
         user.setEmail(upn);
         user.setEnabled(true);
         try (Response created = eam.admin().users().create(user)) {
             return CreatedResponseUtil.getCreatedId(created);
         }
+    }
+
+    /** The admin console's Enabled switch of the identity provider {@code entra}. */
+    private void setProviderEnabled(boolean enabled) {
+        IdentityProviderRepresentation idp = eam.admin().identityProviders().get(EntraAccountProvider.ALIAS).toRepresentation();
+        idp.setEnabled(enabled);
+        eam.admin().identityProviders().get(EntraAccountProvider.ALIAS).update(idp);
     }
 
     private List<EventRepresentation> events(String type, String userId) {

@@ -187,6 +187,51 @@ public class OffboardingIT {
         }
     }
 
+    @Test
+    @DisplayName("An Entra person is deleted while someone else's user is named offboarded-<oid> -> that user is left unchanged"
+            + " (never taken over as the record), and the server log warns that nothing keeps the oid out")
+    void aUserNamedLikeTheRecordIsNeverTakenOver() throws Exception {
+        String oid = TestEntra.newGuid();
+        UserRepresentation other = new UserRepresentation();
+        other.setUsername("offboarded-" + oid);
+        other.setFirstName("Sam");
+        other.setLastName("Other");
+        other.setEnabled(true);
+        String otherId;
+        try (Response created = eam.admin().users().create(other)) {
+            otherId = CreatedResponseUtil.getCreatedId(created);
+        }
+        try (Browser browser = new Browser(urls.getBase()); ServerLog log = ServerLog.capture()) {
+            enrollAtEntra(browser, oid);
+            String personId = eam.admin().users().searchByAttributes("entra_key:" + TENANT + ":" + oid).get(0).getId();
+            eam.admin().users().get(personId).remove();
+            assertTrue(log.awaitLine("is not an offboarding record", 5000), "the deletion warns: " + log.lines());
+        }
+        UserRepresentation after = eam.admin().users().get(otherId).toRepresentation();
+        assertTrue(after.isEnabled(), "still enabled");
+        assertEquals("Sam", after.getFirstName());
+        assertTrue(after.getAttributes() == null || (after.getAttributes().get("poclab_offboarded") == null
+                && after.getAttributes().get("entra_oid") == null), "no record written onto it: " + after.getAttributes());
+    }
+
+    @Test
+    @DisplayName("Realm okta: an admin deletes a user carrying an entra_oid attribute -> no offboarding record there (only realms"
+            + " that verify Entra hints keep one)")
+    void noOffboardingRecordOutsideRealmsThatVerifyEntraHints() {
+        String oid = TestEntra.newGuid();
+        String userId = declare(okta.admin(), "copied-" + oid.substring(0, 8) + "@acme.com");
+        UserRepresentation rep = okta.admin().users().get(userId).toRepresentation();
+        rep.setAttributes(Map.of("entra_oid", List.of(oid)));
+        okta.admin().users().get(userId).update(rep);
+        assertEquals(List.of(oid), okta.admin().users().get(userId).toRepresentation().getAttributes().get("entra_oid"),
+                "the attribute is stored (realm okta keeps unmanaged attributes)");
+
+        okta.admin().users().get(userId).remove();
+
+        assertTrue(okta.admin().users().search("offboarded-" + oid, true).isEmpty(), "no record in realm okta");
+        assertTrue(okta.admin().users().searchByAttributes("entra_oid:" + oid).isEmpty());
+    }
+
     // ---- Okta --------------------------------------------------------------------------------
 
     @Test

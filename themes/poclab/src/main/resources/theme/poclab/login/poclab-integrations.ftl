@@ -139,6 +139,7 @@
       <@copyField id="entra-account-redirect-uri" label=msg("integrations.entra.account.redirectUri") value=entra.account.redirectUri/>
       <form id="entra-account-form" method="post" action="${pageUrl}entra/account#entra-account" novalidate autocomplete="off">
         <input type="hidden" name="csrf" value="${csrf}">
+        <@fieldError card=entra field="accountFlows"/>
         <div class="poclab-field">
           <label class="pf-v5-c-form__label" for="entra-account-tenant"><span class="pf-v5-c-form__label-text">${msg("integrations.entra.account.tenant")}</span></label>
           <input class="pf-v5-c-form-control poclab-mono" id="entra-account-tenant" name="account_tenant" type="text" value="${entra.account.tenant}" spellcheck="false"

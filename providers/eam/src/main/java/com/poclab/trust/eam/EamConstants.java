@@ -3,6 +3,9 @@ package com.poclab.trust.eam;
 /** Names shared by the EAM authenticator, mapper, realm export and integrations page. */
 public final class EamConstants {
 
+    /** The client Entra names as {@code client_id} (realm-export/eam-realm.json), the App ID when none is configured. */
+    public static final String CLIENT_ID = "poclab-eam";
+
     /** Alias of the hint authenticator's config in realm {@code eam}: the realm's EAM settings. */
     public static final String SETTINGS_ALIAS = "poclab-eam-settings";
 

@@ -1,5 +1,7 @@
 package com.poclab.trust.integrations;
 
+import com.poclab.trust.eam.EamConstants;
+
 /** Names the integrations page relies on. */
 public final class IntegrationsConstants {
 
@@ -13,7 +15,7 @@ public final class IntegrationsConstants {
     public static final String EAM_REALM = "eam";
     public static final String OKTA_REALM = "okta";
     /** The client Entra names as client_id (realm-export/eam-realm.json). */
-    public static final String EAM_CLIENT_ID = "poclab-eam";
+    public static final String EAM_CLIENT_ID = EamConstants.CLIENT_ID;
 
     /** Client attribute: when POCLAB last generated the Okta client secret (epoch seconds). */
     public static final String ATTR_SECRET_GENERATED_AT = "poclab.secret.generated-at";

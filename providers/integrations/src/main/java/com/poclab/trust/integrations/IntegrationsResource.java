@@ -110,7 +110,7 @@ public class IntegrationsResource {
                 adminEvent(admin, page.entra.realm()).operation(created ? OperationType.CREATE : OperationType.UPDATE)
                         .resource(ResourceType.IDENTITY_PROVIDER).resourcePath("identity-provider", "instances", saved.getAlias())
                         .representation(saved).success();
-                page.notice = "integrations.entra.account.saved";
+                page.notice = saved.isEnabled() ? "integrations.entra.account.saved" : "integrations.entra.account.savedDisabled";
                 return render(admin, page, Response.Status.OK);
             }
             return render(admin, page, Response.Status.BAD_REQUEST);

@@ -20,6 +20,7 @@ public final class EntraAccountConstants {
     /** Login theme messages. */
     public static final String MSG_NOT_A_PERSON = "poclabEntraAccountNotAPerson";
     public static final String MSG_DISABLED = "poclabEntraAccountDisabled";
+    public static final String MSG_OFFBOARDED = "poclabEntraAccountOffboarded";
     public static final String MSG_NO_FACTOR = "poclabEntraAccountNoFactor";
     public static final String MSG_UNTRUSTED = "poclabEntraAccountUntrusted";
     public static final String MSG_NOT_CONFIGURED = "poclabEntraAccountNotConfigured";

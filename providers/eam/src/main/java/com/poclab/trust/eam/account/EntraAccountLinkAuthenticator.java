@@ -5,6 +5,7 @@ import java.util.Optional;
 import jakarta.ws.rs.core.Response;
 
 import com.poclab.trust.eam.EamConstants;
+import com.poclab.trust.eam.auth.EntraPersonResolver;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.authenticators.broker.AbstractIdpAuthenticator;
 import org.keycloak.authentication.authenticators.broker.util.ExistingUserInfo;
@@ -17,10 +18,11 @@ import org.keycloak.models.UserModel;
 
 /**
  * First broker login of the {@code entra} provider: the POCLAB person Entra signed in is the one
- * pinned to the ID token's {@code tid} + {@code oid} ({@code entra_key}), and no one else. Sets
- * them as the existing user for Keycloak's {@code idp-auto-link}. Never creates a person and never
- * matches by email or username (a recycled UPN must not inherit anyone's factors); a person not
- * pinned yet first verifies once through Entra's EAM request, which pins them.
+ * pinned to the ID token's {@code tid} + {@code oid} ({@code entra_key}), and no one else
+ * ({@link EntraPersonResolver#lookUp}, so a deleted person's offboarding record refuses them as a
+ * verification does). Sets them as the existing user for Keycloak's {@code idp-auto-link}. Never
+ * creates a person and never matches by email or username (a recycled UPN must not inherit anyone's
+ * factors); a person not pinned yet first verifies once through Entra's EAM request, which pins them.
  */
 public class EntraAccountLinkAuthenticator extends AbstractIdpAuthenticator {
 
@@ -36,8 +38,8 @@ public class EntraAccountLinkAuthenticator extends AbstractIdpAuthenticator {
             return;
         }
         context.getEvent().detail(EamConstants.DETAIL_TID, entra.tenantId()).detail(EamConstants.DETAIL_OID, entra.objectId());
-        Optional<UserModel> person = context.getSession().users()
-                .searchForUserByUserAttributeStream(context.getRealm(), EamConstants.ATTR_KEY, entra.linkKey()).findFirst();
+        Optional<EntraPersonResolver.Resolution> person = new EntraPersonResolver(context.getSession(), context.getRealm())
+                .lookUp(entra.tenantId(), entra.objectId());
         if (person.isEmpty()) {
             EntraAccountRefusal.refuse(context, null, EntraAccountConstants.ERROR_NOT_A_PERSON,
                     "No POCLAB person is pinned to this Entra tid + oid (people are pinned by their first Entra verification; "
@@ -45,7 +47,13 @@ public class EntraAccountLinkAuthenticator extends AbstractIdpAuthenticator {
                     Response.Status.FORBIDDEN, EntraAccountConstants.MSG_NOT_A_PERSON);
             return;
         }
-        UserModel user = person.get();
+        if (person.get().refusal() == EntraPersonResolver.Refusal.OFFBOARDED) {
+            // The verification flow's verdict for a deleted person, with the record's description.
+            EntraAccountRefusal.refuse(context, null, EamConstants.ERROR_OFFBOARDED, person.get().reason(),
+                    Response.Status.FORBIDDEN, EntraAccountConstants.MSG_OFFBOARDED);
+            return;
+        }
+        UserModel user = person.get().user();
         if (!user.isEnabled()) {
             EntraAccountRefusal.refuse(context, user, Errors.USER_DISABLED, "The POCLAB person is disabled",
                     Response.Status.FORBIDDEN, EntraAccountConstants.MSG_DISABLED);

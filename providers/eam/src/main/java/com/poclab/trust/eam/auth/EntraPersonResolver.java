@@ -76,15 +76,12 @@ public final class EntraPersonResolver {
     }
 
     public Resolution resolve(EntraHint hint, EnrollmentPolicy policy) {
-        String key = linkKey(hint.tenantId(), hint.objectId());
-        Optional<UserModel> linked = session.users()
-                .searchForUserByUserAttributeStream(realm, EamConstants.ATTR_KEY, key).findFirst();
-        if (linked.isPresent()) {
-            UserModel user = linked.get();
-            return OffboardingRecord.isRecord(user) ? Resolution.offboarded(user) : new Resolution(user, false, false, null);
+        Optional<Resolution> pinned = pinnedTo(hint.tenantId(), hint.objectId());
+        if (pinned.isPresent()) {
+            return pinned.get();
         }
         List<UserModel> declaredOid = declaredByOid(hint.objectId());
-        Optional<UserModel> record = declaredOid.stream().filter(OffboardingRecord::isRecord).findFirst();
+        Optional<UserModel> record = recordAmong(declaredOid);
         if (record.isPresent()) {
             // Deleted before their first verification: a person re-declared with the same oid waits for the record's removal.
             return Resolution.offboarded(record.get());
@@ -97,6 +94,7 @@ public final class EntraPersonResolver {
             link(user, hint);
             return new Resolution(user, false, true, null);
         }
+        // A record is nobody's declaration (met here only if a hint's UPN were a record's username, offboarded-<oid>).
         Optional<UserModel> declared = declaredByName(hint).filter(user -> !OffboardingRecord.isRecord(user));
         if (declared.isPresent()) {
             UserModel user = declared.get();
@@ -117,19 +115,40 @@ public final class EntraPersonResolver {
         return new Resolution(create(hint), true, false, null);
     }
 
+    /**
+     * Who the Entra user {@code tid} + {@code oid} is in POCLAB, pinning and creating nobody (the
+     * account console's sign-in): the person pinned to them, or the offboarding record of a deleted
+     * one, pinned or declared by oid; empty when POCLAB knows neither.
+     */
+    public Optional<Resolution> lookUp(String tid, String oid) {
+        Optional<Resolution> pinned = pinnedTo(tid, oid);
+        return pinned.isPresent() ? pinned : recordAmong(declaredByOid(oid)).map(Resolution::offboarded);
+    }
+
+    private Optional<Resolution> pinnedTo(String tid, String oid) {
+        return session.users().searchForUserByUserAttributeStream(realm, EamConstants.ATTR_KEY, linkKey(tid, oid)).findFirst()
+                .map(user -> OffboardingRecord.isRecord(user) ? Resolution.offboarded(user) : new Resolution(user, false, false, null));
+    }
+
+    private static Optional<UserModel> recordAmong(List<UserModel> declaredOid) {
+        return declaredOid.stream().filter(OffboardingRecord::isRecord).findFirst();
+    }
+
     /** Pinned = linked to a tid + oid by a first arrival (or created by one): {@code entra_key} is set. */
     public static boolean isPinned(UserModel user) {
         return user.getFirstAttribute(EamConstants.ATTR_KEY) != null;
     }
 
-    /** People an admin declared with this Entra object ID who are not pinned yet (GUIDs compared in lower case). */
+    /** People an admin declared with this Entra object ID who are not pinned yet, at most two (GUIDs compared in lower case). */
     private List<UserModel> declaredByOid(String oid) {
         String lower = oid.toLowerCase(Locale.ROOT);
         Stream<UserModel> found = session.users().searchForUserByUserAttributeStream(realm, EamConstants.ATTR_OID, lower);
         if (!lower.equals(oid)) {
             found = Stream.concat(found, session.users().searchForUserByUserAttributeStream(realm, EamConstants.ATTR_OID, oid));
         }
-        return found.filter(user -> !isPinned(user)).distinct().toList();
+        // Two decide: one declared person is pinned; two, or an offboarding record among them, are refused
+        // (behind two others a record goes unseen, and the refusal then says "declared twice").
+        return found.filter(user -> !isPinned(user)).distinct().limit(2).toList();
     }
 
     /** A person declared ahead of time under the hint's UPN (username or email). */

@@ -18,7 +18,8 @@ import org.keycloak.provider.ProviderEvent;
  * them enroll: deletion would not lock them out. The record lives in Keycloak's user store
  * (persisted, clustered, visible in the admin console); deleting it re-admits the person.
  * Written when Keycloak announces the deletion ({@link UserModel.UserPreRemovedEvent}, in the
- * deletion's transaction); a realm being removed deletes its users without that event.
+ * deletion's transaction), in realms that verify Entra hints only; a realm being removed deletes its
+ * users without that event.
  */
 public final class OffboardingRecord {
 
@@ -35,9 +36,16 @@ public final class OffboardingRecord {
 
     /** Registered with the session factory: keeps a record for every deleted person with an Entra object ID. */
     public static void onEvent(ProviderEvent event) {
-        if (event instanceof UserModel.UserPreRemovedEvent removed) {
+        if (event instanceof UserModel.UserPreRemovedEvent removed && verifiesEntraHints(removed.getRealm())) {
             keep(removed.getKeycloakSession(), removed.getRealm(), removed.getUser());
         }
+    }
+
+    /** Only a realm whose flows ask {@code poclab-eam-hint} resolves Entra people, so only there does a record refuse anyone. */
+    static boolean verifiesEntraHints(RealmModel realm) {
+        return realm.getAuthenticationFlowsStream()
+                .flatMap(flow -> realm.getAuthenticationExecutionsStream(flow.getId()))
+                .anyMatch(execution -> IdTokenHintAuthenticatorFactory.PROVIDER_ID.equals(execution.getAuthenticator()));
     }
 
     public static boolean isRecord(UserModel user) {
@@ -65,6 +73,12 @@ public final class OffboardingRecord {
         UserModel record = session.users().getUserByUsername(realm, username);
         if (record == null) {
             record = session.users().addUser(realm, null, username, false, false);
+        } else if (!isRecord(record)) {
+            // Someone else's user under the record's name: never taken over (it may be a person, with factors).
+            LOG.warnf("Realm %s: person %s deleted, but user %s (%s) is not an offboarding record: left unchanged, and no record"
+                    + " keeps Entra object ID %s out; rename or delete that user to keep offboarding records working", realm.getName(),
+                    person.getId(), username, record.getId(), oid);
+            return;
         }
         record.setEnabled(false);
         record.setFirstName(person.getFirstName());

@@ -90,7 +90,7 @@ public final class EntraAccountSignIn {
         AuthenticationFlowModel firstLogin = realm.getFlowByAlias(EntraAccountConstants.FIRST_BROKER_LOGIN_FLOW);
         AuthenticationFlowModel postLogin = realm.getFlowByAlias(EntraAccountConstants.POST_BROKER_LOGIN_FLOW);
         if (firstLogin == null || postLogin == null) {
-            errors.put("accountTenant", "Realm eam lacks the flows '" + EntraAccountConstants.FIRST_BROKER_LOGIN_FLOW + "' and '"
+            errors.put("accountFlows", "Realm eam lacks the flows '" + EntraAccountConstants.FIRST_BROKER_LOGIN_FLOW + "' and '"
                     + EntraAccountConstants.POST_BROKER_LOGIN_FLOW + "': re-import realm-export/eam-realm.json.");
         }
         if (!errors.isEmpty()) {
@@ -102,11 +102,13 @@ public final class EntraAccountSignIn {
         model.setAlias(EntraAccountConstants.IDP_ALIAS);
         model.setProviderId("oidc");
         model.setDisplayName("Microsoft Entra ID");
-        model.setEnabled(true);
+        if (create) {
+            // A new provider opens the account console; on update an admin's "disabled" (which closes it) stays.
+            model.setEnabled(true);
+        }
         model.setHideOnLogin(true);
         model.setTrustEmail(false);
         model.setStoreToken(false);
-        model.setSyncMode(IdentityProviderSyncMode.IMPORT);
         model.setFirstBrokerLoginFlowId(firstLogin.getId());
         model.setPostBrokerLoginFlowId(postLogin.getId());
         Map<String, String> config = new HashMap<>(model.getConfig() == null ? Map.of() : model.getConfig());
@@ -125,8 +127,8 @@ public final class EntraAccountSignIn {
         config.put("defaultScope", "openid profile email");
         config.put("pkceEnabled", "true");
         config.put("pkceMethod", "S256");
-        config.put("syncMode", IdentityProviderSyncMode.IMPORT.name());
         model.setConfig(config);
+        model.setSyncMode(IdentityProviderSyncMode.IMPORT); // held in the config map ("syncMode"), so set after it
         RealmModel previous = session.getContext().getRealm();
         try {
             session.getContext().setRealm(realm);
