@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /** Writes report.md: the figures issue 8 asks for, the targets, and where Gatling's reports are. */
 final class BenchmarkReport {
@@ -15,6 +17,9 @@ final class BenchmarkReport {
     private static final double TARGET_RATIO = 3.0;
     private static final double TARGET_P99_MS = 250;
     private static final double TARGET_HEAP_GROWTH = 0.10;
+    /** The issue's population of enrolled people and its machine. */
+    private static final int ISSUE_MIN_PEOPLE = 1000;
+    private static final int ISSUE_CORES = 2;
 
     private final BenchmarkSettings settings;
     private final Path out;
@@ -80,18 +85,25 @@ final class BenchmarkReport {
         md.append(String.format(Locale.ROOT, "- Entra JWKS fetches: %d for %d published key(s).%n%n", jwksFetches, publishedKeys));
 
         md.append("## Targets (issue 8)\n\n");
+        int cores = Runtime.getRuntime().availableProcessors();
         for (BenchmarkRunner.ScenarioResult r : results) {
             if (r == baseline) {
                 continue;
             }
             double ratio = r.flowsPerSecond() / baseline.flowsPerSecond();
+            String population = r.people() < ISSUE_MIN_PEOPLE ? r.people() + " people (the issue asks at least " + ISSUE_MIN_PEOPLE + ")" : null;
+            String ratioVerdict = judged(ratio >= TARGET_RATIO, population, saturationFlaw(r), saturationFlaw(baseline));
+            String p99Verdict = judged(r.p99() < TARGET_P99_MS, population, halfFlaw(r),
+                    cores == ISSUE_CORES ? null : cores + " cores (the target is for " + ISSUE_CORES + ")");
             md.append(String.format(Locale.ROOT, "- %s: %.2fx baseline flows/s (target >= %.0fx): %s; p99 %.0f ms (target < %.0f ms): %s%n",
-                    r.scenario(), ratio, TARGET_RATIO, verdict(ratio >= TARGET_RATIO), r.p99(), TARGET_P99_MS, verdict(r.p99() < TARGET_P99_MS)));
+                    r.scenario(), ratio, TARGET_RATIO, ratioVerdict, r.p99(), TARGET_P99_MS, p99Verdict));
         }
+        // Keycloak's key cache keeps a key in use for the whole run (max idle 1 hour): one fetch per key, however long.
         md.append(String.format(Locale.ROOT, "- Entra key fetches one per key: %s%n", verdict(jwksFetches == publishedKeys)));
         // A shorter soak measures something, but not the issue's target: it is never reported as met.
-        String heapVerdict = settings.soakSeconds() < BenchmarkSettings.ISSUE_SOAK_SECONDS
-                ? "not settled by this run" : verdict(Math.abs(growth) <= TARGET_HEAP_GROWTH);
+        String heapVerdict = judged(Math.abs(growth) <= TARGET_HEAP_GROWTH,
+                settings.soakSeconds() < BenchmarkSettings.ISSUE_SOAK_SECONDS ? "a soak of " + settings.soakSeconds() + " s" : null,
+                soak[1] > 0 ? soak[1] + " failed flows in the soak" : null);
         md.append(String.format(Locale.ROOT, "- Heap growth across the soak within %.0f%%: %s (%+.1f%% over a soak of %d s after a %d s run-in; the issue asks for %d s)%n%n",
                 TARGET_HEAP_GROWTH * 100, heapVerdict, growth * 100, settings.soakSeconds(), settings.soakRunInSeconds(),
                 BenchmarkSettings.ISSUE_SOAK_SECONDS));
@@ -111,6 +123,27 @@ final class BenchmarkReport {
 
     private static String verdict(boolean met) {
         return met ? "met" : "NOT met";
+    }
+
+    /**
+     * A target's verdict, or "not settled" with the reasons when the run did not measure what the
+     * target is about (failed flows, TOTP waits, too few people, another core count, a short soak):
+     * a figure taken over the flows that happened to succeed is never reported as met.
+     */
+    static String judged(boolean met, String... flaws) {
+        List<String> reasons = Arrays.stream(flaws).filter(Objects::nonNull).toList();
+        return reasons.isEmpty() ? verdict(met) : "not settled by this run (" + String.join("; ", reasons) + ")";
+    }
+
+    private static String saturationFlaw(BenchmarkRunner.ScenarioResult r) {
+        if (r.saturationFailed() == 0 && r.totpWaits() == 0) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "%s: %d failed flows and %d TOTP step waits", r.scenario(), r.saturationFailed(), r.totpWaits());
+    }
+
+    private static String halfFlaw(BenchmarkRunner.ScenarioResult r) {
+        return r.halfFailed() == 0 ? null : r.halfFailed() + " failed flows at half saturation";
     }
 
     private static double mib(long bytes) {

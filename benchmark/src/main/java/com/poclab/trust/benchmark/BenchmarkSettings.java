@@ -3,7 +3,7 @@ package com.poclab.trust.benchmark;
 /**
  * The knobs of one benchmark run, as system properties ({@code -Dbenchmark.NAME=VALUE}, passed through
  * {@code ./poclab benchmark}). The defaults are issue 8's measurement, its 10-minute soak included
- * (about 40 minutes on the 2-core machine); {@code soak-run-in-seconds=0 soak-seconds=60} gives a
+ * (about 25 minutes on the 2-core machine); {@code soak-run-in-seconds=0 soak-seconds=60} gives a
  * five-minute run whose heap figure settles nothing.
  */
 public record BenchmarkSettings(
