@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,8 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.CreatedResponseUtil;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.admin.client.resource.RealmResource;
-import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
-import org.keycloak.representations.idm.AuthenticatorConfigRepresentation;
 import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.EventRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
@@ -88,7 +85,7 @@ public class EnrollmentPolicyIT {
         OktaIntegrationAdmin integration = new OktaIntegrationAdmin(okta.admin());
         integration.configureOrg(OktaFlowIT.ORG, null);
         oktaPolicyBefore = integration.settingsConfig().get(POLICY);
-        setOktaPolicy("enrollment-link");
+        new OktaIntegrationAdmin(okta.admin()).setPolicy("enrollment-link");
         testOkta = new TestOkta(urls.getBase() + "/realms/" + PoclabRealms.OKTA, OktaConstants.CLIENT_ID, integration.secret(),
                 OktaFlowIT.CALLBACK);
     }
@@ -96,7 +93,7 @@ public class EnrollmentPolicyIT {
     @AfterEach
     void restore() throws Exception {
         PoclabEam.trust(eam.admin(), entra, TENANT);
-        setOktaPolicy(oktaPolicyBefore);
+        new OktaIntegrationAdmin(okta.admin()).setPolicy(oktaPolicyBefore);
         testOkta.close();
     }
 
@@ -222,7 +219,7 @@ public class EnrollmentPolicyIT {
     @Test
     @DisplayName("Okta, a misspelt policy value -> the strictest policy (enrollment-link): an unenrolled person is refused")
     void anUnknownPolicyValueFallsBackToEnrollmentLink() throws Exception {
-        setOktaPolicy("enrolment-link");
+        new OktaIntegrationAdmin(okta.admin()).setPolicy("enrolment-link");
         String username = "misspelt-" + TestEntra.newGuid().substring(0, 8) + "@acme.com";
         String userId = declare(okta.admin(), username, username);
 
@@ -364,21 +361,6 @@ public class EnrollmentPolicyIT {
             assertTrue(done.doc().text().contains("your POCLAB factor is set up"), done.doc().text());
             return new Enrolled(phone, codes);
         }
-    }
-
-    private void setOktaPolicy(String policy) {
-        String configId = okta.admin().flows().getExecutions("poclab okta").stream()
-                .filter(e -> "poclab-okta-person".equals(e.getProviderId()))
-                .map(AuthenticationExecutionInfoRepresentation::getAuthenticationConfig).findFirst().orElseThrow();
-        AuthenticatorConfigRepresentation settings = okta.admin().flows().getAuthenticatorConfig(configId);
-        Map<String, String> config = new HashMap<>(settings.getConfig());
-        if (policy == null) {
-            config.remove(POLICY);
-        } else {
-            config.put(POLICY, policy);
-        }
-        settings.setConfig(config);
-        okta.admin().flows().updateAuthenticatorConfig(settings.getId(), settings);
     }
 
     /** What an admin does before the person's first sign-in: declares them (username = UPN / Okta username). */

@@ -11,15 +11,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.poclab.trust.okta.OktaConstants;
 import jakarta.ws.rs.core.Response;
-import org.apache.http.client.utils.URLEncodedUtils;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -215,8 +214,8 @@ public class OffboardingIT {
     }
 
     @Test
-    @DisplayName("Realm okta: an admin deletes a user carrying an entra_oid attribute -> no offboarding record there (only realms"
-            + " that verify Entra hints keep one)")
+    @DisplayName("Realm okta: an admin deletes a user carrying an entra_oid attribute -> no Entra offboarding record there (only"
+            + " realms that verify Entra hints keep one; realm okta keeps its own, by name)")
     void noOffboardingRecordOutsideRealmsThatVerifyEntraHints() {
         String oid = TestEntra.newGuid();
         String userId = declare(okta.admin(), "copied-" + oid.substring(0, 8) + "@acme.com");
@@ -260,7 +259,8 @@ public class OffboardingIT {
     }
 
     @Test
-    @DisplayName("Okta: the admin deletes a verified person -> no code, 'not set up' on the page, an event; Cancel reaches Okta as access_denied")
+    @DisplayName("Okta (pre-provisioned, the default): the admin deletes a verified person -> Okta's callback gets"
+            + " error=access_denied at once, same browser; an event naming the offboarding record; nobody re-created")
     void aDeletedPersonIsRefusedToOktaAtOnce() throws Exception {
         String username = "deleted-" + TestEntra.newGuid().substring(0, 8) + "@acme.com";
         String userId = declare(okta.admin(), username);
@@ -269,26 +269,53 @@ public class OffboardingIT {
 
             okta.admin().users().get(userId).remove();
 
-            TestOkta.Authorization authz = testOkta.authorize(username, false);
-            PersonBrowser.Page page = browser.submit(browser.open(authz.url()).form("kc-form-login"), Map.of());
-            assertNull(page.redirect(), "no code for a deleted person");
-            assertTrue(page.text().contains("not set up for POCLAB verification"), page.text());
-            assertFalse(page.hasForm("kc-otp-login-form"), "no factor is asked");
-
-            // The person gives up: Okta hears access_denied.
-            Map<String, String> action = query(URI.create(page.form("kc-form-login").absUrl("action")));
-            PersonBrowser.Page back = browser.post(urls.getBase() + "/realms/okta/poclab/cancel?client_id=" + action.get("client_id")
-                    + "&tab_id=" + action.get("tab_id"), Map.of());
-            assertNotNull(back.redirect(), back.text());
-            assertEquals("access_denied", back.redirectParams().get("error"));
-            assertEquals(authz.state(), back.redirectParams().get("state"));
+            assertOktaRefusesTheLeaver(browser, username, userId);
         }
-        EventRepresentation refused = okta.admin().getEvents(List.of("LOGIN_ERROR"), OktaConstants.CLIENT_ID, null, null, null,
-                null, 0, 50).stream().filter(e -> username.equals(e.getDetails().get("username"))).findFirst()
-                .orElseThrow(() -> new AssertionError("no LOGIN_ERROR for " + username));
-        assertEquals("user_not_found", refused.getError());
-        assertNotNull(refused.getDetails().get("reason"));
         assertTrue(okta.admin().users().search(username, true).isEmpty(), "not re-created");
+        UserRepresentation record = oktaRecord(userId);
+        assertFalse(record.isEnabled(), "the record is disabled");
+        assertNull(record.getEmail(), "the record holds no email: " + record.getEmail());
+        assertEquals(List.of(username), record.getAttributes().get("poclab_offboarded_name"));
+        assertEquals(List.of(username), record.getAttributes().get("poclab_offboarded_username"));
+        assertTrue(okta.admin().users().get(record.getId()).credentials().isEmpty(), "no credential");
+    }
+
+    @Test
+    @DisplayName("Okta (first use): the admin deletes a verified person -> refused at once (their name typed in another case too),"
+            + " not re-created; the CSV re-import of their line is an error; once the admin deletes the record they enroll anew")
+    void aDeletedOktaPersonStaysOutUnderFirstUseUntilTheAdminDeletesTheRecord() throws Exception {
+        OktaIntegrationAdmin integration = new OktaIntegrationAdmin(okta.admin());
+        integration.setPolicy("first-use");
+        String username = "firstuse-" + TestEntra.newGuid().substring(0, 8) + "@acme.com";
+        try {
+            String userId;
+            try (PersonBrowser browser = new PersonBrowser(urls.getBase())) {
+                signInAtOkta(browser, username);
+                userId = okta.admin().users().search(username, true).get(0).getId();
+
+                okta.admin().users().get(userId).remove();
+
+                assertOktaRefusesTheLeaver(browser, username, userId);
+                assertOktaRefusesTheLeaver(browser, username.toUpperCase(Locale.ROOT), userId);
+            }
+            assertTrue(okta.admin().users().search(username, true).isEmpty(), "not re-created under first use");
+            UserRepresentation record = oktaRecord(userId);
+
+            JsonNode line = importCsv("okta", "upn,display_name\n" + username + ",Pat Lee\n").get("results").get(0);
+            assertEquals("error", line.get("status").asText(), line.toString());
+            assertTrue(line.get("message").asText().contains(record.getUsername()), line.toString());
+            assertTrue(okta.admin().users().search(username, true).isEmpty(), "the CSV re-admits nobody");
+
+            okta.admin().users().get(record.getId()).remove();
+
+            assertTrue(okta.admin().users().search(record.getUsername(), true).isEmpty(), "the record is gone");
+            try (PersonBrowser browser = new PersonBrowser(urls.getBase())) {
+                signInAtOkta(browser, username);
+            }
+            assertEquals(1, okta.admin().users().search(username, true).size(), "re-admitted: a new person, a new factor");
+        } finally {
+            integration.setPolicy(null);
+        }
     }
 
     // ---- helpers -------------------------------------------------------------------------------
@@ -344,13 +371,47 @@ public class OffboardingIT {
 
     /** The admin REST door of the people import (what the integrations page's upload calls). */
     private JsonNode importCsv(String csv) throws Exception {
+        return importCsv("eam", csv);
+    }
+
+    private JsonNode importCsv(String realm, String csv) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(urls.getBase() + "/admin/realms/eam/poclab-people/import"))
+                        URI.create(urls.getBase() + "/admin/realms/" + realm + "/poclab-people/import"))
                 .header("Content-Type", "text/csv; charset=utf-8")
                 .header("Authorization", "Bearer " + admin.tokenManager().getAccessTokenString())
                 .POST(HttpRequest.BodyPublishers.ofString(csv, StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return new ObjectMapper().readTree(response.body());
+    }
+
+    /**
+     * The leaver's name at Okta's next verification, in {@code browser} (which holds the cookies of
+     * their earlier one): an access_denied answer to Okta with its state, no code, no factor asked,
+     * and a LOGIN_ERROR {@code okta_user_offboarded} whose reason names the record.
+     */
+    private void assertOktaRefusesTheLeaver(PersonBrowser browser, String typed, String deletedId) {
+        long started = System.currentTimeMillis();
+        TestOkta.Authorization authz = testOkta.authorize(typed, false);
+        PersonBrowser.Page page = browser.submit(browser.open(authz.url()).form("kc-form-login"), Map.of());
+        assertNotNull(page.redirect(), "an answer to Okta, not a Keycloak page: " + page.text());
+        assertTrue(page.redirect().toString().startsWith(OktaFlowIT.CALLBACK + "?"), page.redirect().toString());
+        Map<String, String> params = page.redirectParams();
+        assertEquals("access_denied", params.get("error"));
+        assertEquals("This person was removed from POCLAB", params.get("error_description"));
+        assertEquals(authz.state(), params.get("state"));
+        assertNull(params.get("code"));
+        List<EventRepresentation> refused = okta.admin().getEvents(List.of("LOGIN_ERROR"), OktaConstants.CLIENT_ID, null, null, null,
+                null, 0, 200).stream().filter(e -> e.getTime() >= started && typed.equals(e.getDetails().get("username"))).toList();
+        assertEquals(1, refused.size(), "one LOGIN_ERROR for " + typed + ": " + refused.stream().map(EventRepresentation::getDetails).toList());
+        assertEquals("okta_user_offboarded", refused.get(0).getError());
+        assertTrue(refused.get(0).getDetails().get("reason").contains("offboarded-" + deletedId), refused.get(0).getDetails().toString());
+    }
+
+    /** The Okta offboarding record of the deleted user {@code deletedId}. */
+    private UserRepresentation oktaRecord(String deletedId) {
+        List<UserRepresentation> records = okta.admin().users().search("offboarded-" + deletedId, true);
+        assertEquals(1, records.size(), "one record: " + records);
+        return okta.admin().users().get(records.get(0).getId()).toRepresentation();
     }
 
     private List<EventRepresentation> oktaLoginErrors(String userId) {
@@ -378,11 +439,5 @@ public class OffboardingIT {
         try (Response created = realm.users().create(user)) {
             return CreatedResponseUtil.getCreatedId(created);
         }
-    }
-
-    private static Map<String, String> query(URI uri) {
-        Map<String, String> values = new LinkedHashMap<>();
-        URLEncodedUtils.parse(uri, StandardCharsets.UTF_8).forEach(p -> values.put(p.getName(), p.getValue()));
-        return values;
     }
 }

@@ -27,6 +27,22 @@ final class OktaIntegrationAdmin {
         this.realm = realm;
     }
 
+    /** The enrollment policy of realm okta ({@code enrollment.policy} of {@code poclab-okta-person}'s config); null removes it. */
+    void setPolicy(String policy) {
+        String configId = realm.flows().getExecutions("poclab okta").stream()
+                .filter(e -> "poclab-okta-person".equals(e.getProviderId()))
+                .map(AuthenticationExecutionInfoRepresentation::getAuthenticationConfig).findFirst().orElseThrow();
+        AuthenticatorConfigRepresentation settings = realm.flows().getAuthenticatorConfig(configId);
+        Map<String, String> config = new HashMap<>(settings.getConfig());
+        if (policy == null) {
+            config.remove("enrollment.policy");
+        } else {
+            config.put("enrollment.policy", policy);
+        }
+        settings.setConfig(config);
+        realm.flows().updateAuthenticatorConfig(settings.getId(), settings);
+    }
+
     /** Mirrors {@code OktaIntegration.configureOrg(session, realm, orgUrl, customDomains)}. */
     OktaOrg configureOrg(String orgUrl, String customDomains) {
         OktaOrg org = OktaOrg.parse(orgUrl, customDomains);

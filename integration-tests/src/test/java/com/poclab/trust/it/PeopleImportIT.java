@@ -180,7 +180,7 @@ public class PeopleImportIT {
         JsonNode report = JSON.readTree(importCsv("okta", "Grace-" + run + ",,Grace Hopper\nheidi-" + run + "@acme.com,"
                 + TestEntra.newGuid() + ",Heidi\n", adminToken()).body());
         assertEquals(List.of("created", "error"), statuses(report));
-        assertTrue(message(report, 2).contains("Realm okta matches people by username only"), message(report, 2));
+        assertTrue(message(report, 2).contains("Realm okta matches people by username or email, never by Entra object ID"), message(report, 2));
         UserRepresentation grace = person(okta.admin(), "grace-" + run);
         assertEquals("Grace Hopper", grace.getFirstName());
         assertNull(grace.getEmail());

@@ -16,6 +16,9 @@ public final class OktaConstants {
     /** Message key (theme-resources/messages): the name Okta sent is not a POCLAB person. */
     public static final String MSG_PERSON_NOT_PROVISIONED = "poclabOktaPersonNotProvisioned";
 
+    /** The event error for the name of a person an admin deleted ({@link OktaOffboardingRecord}). */
+    public static final String ERROR_OFFBOARDED = "okta_user_offboarded";
+
     private OktaConstants() {
     }
 }

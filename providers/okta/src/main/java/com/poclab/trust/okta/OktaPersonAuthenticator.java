@@ -1,12 +1,14 @@
 package com.poclab.trust.okta;
 
 import java.util.Locale;
+import java.util.Optional;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
 import com.poclab.trust.common.EarlierSession;
 import com.poclab.trust.common.EnrollmentPolicy;
+import com.poclab.trust.common.OffboardingRecords;
 import com.poclab.trust.common.PoclabEvents;
 import com.poclab.trust.common.ProtocolDenial;
 import com.poclab.trust.common.RecoveryCode;
@@ -30,7 +32,9 @@ import org.keycloak.services.validation.Validation;
  * own username form, prefilled from {@code login_hint} (never trusted as proof: the POCLAB
  * factor follows). Under the first-use enrollment policy, an unknown name is created as a
  * person who then enrolls a factor; under pre-provisioned and enrollment-link it is refused
- * with a message that says so (the policy is recorded for {@code FactorGateAuthenticator}). A disabled person is refused to Okta at once ({@code error=access_denied}).
+ * with a message that says so (the policy is recorded for {@code FactorGateAuthenticator}). A
+ * disabled person, and the name of a deleted one ({@link OktaOffboardingRecord}), are refused to
+ * Okta at once ({@code error=access_denied}).
  */
 public class OktaPersonAuthenticator implements Authenticator {
 
@@ -69,6 +73,14 @@ public class OktaPersonAuthenticator implements Authenticator {
             return;
         }
         if (existing == null) {
+            Optional<UserModel> record = OktaOffboardingRecord.find(context.getSession(), realm, name);
+            if (record.isPresent()) {
+                // Deleted: exactly a leaver's name (no typo), so Okta hears it at once, under every policy.
+                context.getEvent().detail(Details.USERNAME, name);
+                ProtocolDenial.deny(context, OktaConstants.ERROR_OFFBOARDED, OffboardingRecords.describe(record.get()),
+                        "This person was removed from POCLAB");
+                return;
+            }
             if (policy != EnrollmentPolicy.FIRST_USE) {
                 refuseNotProvisioned(context, name, form);
                 return;

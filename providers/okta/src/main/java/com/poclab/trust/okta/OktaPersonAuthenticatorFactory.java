@@ -85,6 +85,7 @@ public class OktaPersonAuthenticatorFactory implements AuthenticatorFactory {
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        factory.register(OktaOffboardingRecord::onEvent);
     }
 
     @Override

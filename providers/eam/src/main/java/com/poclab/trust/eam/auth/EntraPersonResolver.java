@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.poclab.trust.common.EnrollmentPolicy;
+import com.poclab.trust.common.OffboardingRecords;
 import com.poclab.trust.eam.EamConstants;
 import com.poclab.trust.eam.hint.EntraHint;
 import org.keycloak.models.KeycloakSession;
@@ -59,7 +60,7 @@ public final class EntraPersonResolver {
 
         /** What the event log says when no person was resolved. */
         public String reason() {
-            return offboarding != null ? OffboardingRecord.describe(offboarding) : refusal.reason();
+            return offboarding != null ? OffboardingRecords.describe(offboarding) : refusal.reason();
         }
     }
 

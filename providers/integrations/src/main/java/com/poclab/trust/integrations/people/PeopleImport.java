@@ -7,9 +7,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
+import com.poclab.trust.common.OffboardingRecords;
 import com.poclab.trust.eam.EamConstants;
 import com.poclab.trust.eam.auth.EntraPersonResolver;
 import com.poclab.trust.eam.auth.OffboardingRecord;
@@ -17,6 +21,7 @@ import com.poclab.trust.integrations.people.ImportReport.Status;
 import com.poclab.trust.integrations.people.PeopleCsv.Declaration;
 import com.poclab.trust.integrations.people.PeopleCsv.Line;
 import com.poclab.trust.integrations.people.PeopleCsv.Refused;
+import com.poclab.trust.okta.OktaOffboardingRecord;
 import org.jboss.logging.Logger;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
@@ -82,7 +87,7 @@ public final class PeopleImport {
             Declaration d = (Declaration) line;
             if (d.oid() != null && !entraRealm) {
                 report.add(d.line(), d.upn(), Status.ERROR, "Realm " + realm.getName()
-                        + " matches people by username only: leave the Entra object ID column empty");
+                        + " matches people by username or email, never by Entra object ID: leave that column empty");
                 continue;
             }
             String duplicate = duplicate(d, upns, oids, emails);
@@ -140,7 +145,7 @@ public final class PeopleImport {
                 : session.users().searchForUserByUserAttributeStream(realm, EamConstants.ATTR_OID, d.oid())
                         .sorted(Comparator.comparing(user -> !OffboardingRecord.isRecord(user))).findFirst().orElse(null);
         if (byOid != null && OffboardingRecord.isRecord(byOid)) {
-            report.add(d.line(), d.upn(), Status.ERROR, OffboardingRecord.describe(byOid) + ". Nothing changed");
+            report.add(d.line(), d.upn(), Status.ERROR, OffboardingRecords.describe(byOid) + ". Nothing changed");
             return;
         }
         if (byName != null && byOid != null && !byName.getId().equals(byOid.getId())) {
@@ -149,6 +154,13 @@ public final class PeopleImport {
             return;
         }
         if (byName == null && byOid == null) {
+            // The name of a deleted Okta person: the file would re-admit a leaver (an admin re-admits one by deleting the record).
+            UserModel record = Stream.of(d.upn(), d.email()).filter(Objects::nonNull)
+                    .map(name -> OktaOffboardingRecord.find(session, realm, name)).flatMap(Optional::stream).findFirst().orElse(null);
+            if (record != null) {
+                report.add(d.line(), d.upn(), Status.ERROR, OffboardingRecords.describe(record) + ". Nothing changed");
+                return;
+            }
             create(d, report);
             return;
         }
