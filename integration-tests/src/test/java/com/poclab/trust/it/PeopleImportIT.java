@@ -17,16 +17,19 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.ws.rs.core.Response;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.CreatedResponseUtil;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.representations.idm.AdminEventRepresentation;
@@ -300,6 +303,38 @@ public class PeopleImportIT {
         assertFalse(person(eam.admin(), otherUpn).getAttributes().containsKey("entra_key"), "Kim stays unpinned");
     }
 
+    /**
+     * entra_oid typed by hand in capitals (or mixed case) in the admin console: still that person, pinned
+     * at their first verification, under another UPN too; the attribute is then stored as Entra writes it.
+     */
+    @Test
+    public void anEntraObjectIdTypedInCapitalsStillMatches() throws Exception {
+        PoclabEam.configure(eam.admin(), Map.of("enrollment.policy", "pre-provisioned"));
+        String renamedOid = TestEntra.newGuid();
+        String sameUpnOid = TestEntra.newGuid();
+        String lee = declareInConsole("lee-" + run + "@contoso.com", renamedOid.toUpperCase(Locale.ROOT));
+        String mixed = Character.toUpperCase(sameUpnOid.charAt(0)) + sameUpnOid.substring(1, 9).toUpperCase(Locale.ROOT) + sameUpnOid.substring(9);
+        String max = declareInConsole("max-" + run + "@contoso.com", mixed);
+
+        // Lee arrives under another UPN: only the object ID finds her. Max arrives under his declared UPN.
+        for (TestEntra.HintBuilder hint : List.of(entra.hint(TENANT, renamedOid),
+                entra.hint(TENANT, sameUpnOid).claim("upn", "max-" + run + "@contoso.com").claim("preferred_username", "max-" + run + "@contoso.com"))) {
+            Map<String, String> request = PoclabEam.entraRequest(hint.build());
+            try (Browser person = browser()) {
+                Browser.Page setup = person.post(authEndpoint(), request);
+                Element form = setup.form("#kc-totp-settings-form");
+                TotpDevice phone = new TotpDevice(form.selectFirst("input[name=totpSecret]").attr("value"));
+                Map<String, String> posted = RecoveryCodes.save(person, person.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone")))
+                        .formPostTo(TestEntra.REDIRECT_URI);
+                assertNotNull(posted.get("id_token"), "the declared person passes: " + posted);
+            }
+        }
+        assertEquals(List.of(TENANT + ":" + renamedOid), eam.admin().users().get(lee).toRepresentation().getAttributes().get("entra_key"));
+        assertEquals(List.of(renamedOid), eam.admin().users().get(lee).toRepresentation().getAttributes().get("entra_oid"));
+        assertEquals(List.of(TENANT + ":" + sameUpnOid), eam.admin().users().get(max).toRepresentation().getAttributes().get("entra_key"));
+        assertEquals(1, eam.admin().users().searchByAttributes("entra_key:" + TENANT + ":" + renamedOid).size(), "nobody else created");
+    }
+
     // ---- Integrations page ----------------------------------------------------------------
 
     @Test
@@ -447,5 +482,17 @@ public class PeopleImportIT {
 
     private String text(String id) {
         return driver().findElement(By.id(id)).getText().trim();
+    }
+
+    /** What an admin does in the console: Users -> Add user, then the Attributes tab's entra_oid. */
+    private String declareInConsole(String upn, String oid) {
+        UserRepresentation user = new UserRepresentation();
+        user.setUsername(upn);
+        user.setEmail(upn);
+        user.setEnabled(true);
+        user.setAttributes(Map.of("entra_oid", List.of(oid)));
+        try (Response created = eam.admin().users().create(user)) {
+            return CreatedResponseUtil.getCreatedId(created);
+        }
     }
 }

@@ -103,8 +103,9 @@ public final class EntraPersonResolver {
                 // A recycled UPN: the name belongs to an earlier Entra user, whose factor stays theirs.
                 return new Resolution(null, false, false, Refusal.UPN_PINNED_TO_ANOTHER_USER);
             }
-            if (user.getFirstAttribute(EamConstants.ATTR_OID) != null) {
-                // Declared for another oid (declaredByOid found nobody for this one): the same verdict.
+            String oidOfDeclared = user.getFirstAttribute(EamConstants.ATTR_OID);
+            if (oidOfDeclared != null && !oidOfDeclared.equalsIgnoreCase(hint.objectId())) {
+                // Declared for another oid: the same verdict.
                 return new Resolution(null, false, false, Refusal.UPN_DECLARED_FOR_ANOTHER_OID);
             }
             link(user, hint);
@@ -140,13 +141,14 @@ public final class EntraPersonResolver {
         return user.getFirstAttribute(EamConstants.ATTR_KEY) != null;
     }
 
-    /** People an admin declared with this Entra object ID who are not pinned yet, at most two (GUIDs compared in lower case). */
+    /**
+     * People an admin declared with this Entra object ID who are not pinned yet, at most two. Keycloak
+     * compares attribute values exactly; the ID is looked up as Entra writes it (lower case), in upper
+     * case and as the hint spells it, so a GUID an admin typed in capitals still matches.
+     */
     private List<UserModel> declaredByOid(String oid) {
-        String lower = oid.toLowerCase(Locale.ROOT);
-        Stream<UserModel> found = session.users().searchForUserByUserAttributeStream(realm, EamConstants.ATTR_OID, lower);
-        if (!lower.equals(oid)) {
-            found = Stream.concat(found, session.users().searchForUserByUserAttributeStream(realm, EamConstants.ATTR_OID, oid));
-        }
+        Stream<UserModel> found = Stream.of(oid.toLowerCase(Locale.ROOT), oid.toUpperCase(Locale.ROOT), oid).distinct()
+                .flatMap(spelling -> session.users().searchForUserByUserAttributeStream(realm, EamConstants.ATTR_OID, spelling));
         // Two decide: one declared person is pinned; two, or an offboarding record among them, are refused
         // (behind two others a record goes unseen, and the refusal then says "declared twice").
         return found.filter(user -> !isPinned(user)).distinct().limit(2).toList();
