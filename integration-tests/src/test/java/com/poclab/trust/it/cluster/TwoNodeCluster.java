@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -41,6 +43,8 @@ public final class TwoNodeCluster implements AutoCloseable {
     private static final int PG_PORT = 55432;
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(4);
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+    /** Infinispan's ISPN000094 / ISPN000093 (merged) log line, with the member count at its end. */
+    private static final Pattern CLUSTER_VIEW = Pattern.compile("cluster view for channel ISPN: \\S*?\\[[^\\]]*\\] \\((\\d+)\\)");
 
     private final Path workDir;
     private final String adminPassword = UUID.randomUUID().toString();
@@ -132,8 +136,38 @@ public final class TwoNodeCluster implements AutoCloseable {
          */
         public void restart() throws IOException, InterruptedException {
             stop();
+            long logOffset = Files.size(log);
             start(false);
             awaitReady(START_TIMEOUT);
+            awaitClusterView(logOffset, Duration.ofMinutes(2));
+        }
+
+        /**
+         * Waits until this node, since it last started (its log from {@code logOffset} on), is in a
+         * two-member cluster view. A node that restarts quickly may fail to join and start alone
+         * ("too many JOIN attempts: becoming singleton"); JGroups' MERGE3 then merges the two
+         * clusters within about a minute. Until then the node sees none of the other's cache entries.
+         */
+        void awaitClusterView(long logOffset, Duration timeout) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            String lastView = "none";
+            while (System.nanoTime() < deadline) {
+                String since;
+                try (InputStream in = Files.newInputStream(log)) {
+                    in.skipNBytes(logOffset);
+                    since = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+                Matcher view = CLUSTER_VIEW.matcher(since);
+                while (view.find()) {
+                    lastView = view.group(1);
+                }
+                if ("2".equals(lastView)) {
+                    return;
+                }
+                Thread.sleep(1000);
+            }
+            throw new IllegalStateException("node " + index + " is not in a two-member cluster after " + timeout + " (last view: "
+                    + lastView + " members):\n" + Commands.tail(log, 40));
         }
 
         void stop() {
