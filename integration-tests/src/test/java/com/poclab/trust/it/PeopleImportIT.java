@@ -148,7 +148,7 @@ public class PeopleImportIT {
         assertEquals("Alice Contoso", alice.getFirstName());
         assertTrue(alice.isEnabled());
         assertEquals("Bob, Jr.", person(eam.admin(), "bob-" + run + "@contoso.com").getFirstName());
-        assertTrue(eam.admin().users().search("carol-" + run, true).isEmpty(), "a bad line stores nothing");
+        assertTrue(eam.admin().users().searchByUsername("carol-" + run + "@contoso.com", true).isEmpty(), "a bad line stores nothing");
         assertTrue(eam.admin().users().search("dave-" + run).isEmpty());
 
         // Who imported what is in the admin event log: one CREATE per person, one ACTION for the import.

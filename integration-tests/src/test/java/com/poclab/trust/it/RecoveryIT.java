@@ -259,6 +259,32 @@ public class RecoveryIT {
         }
     }
 
+    /**
+     * Under {@code enrollment-link} an admin reset leaves the person without a way in until an admin
+     * gives them a link: Entra gets access_denied, no TOTP setup and no recovery code form (the codes
+     * they still hold never enroll anything under that policy).
+     */
+    @Test
+    public void anAdminResetUnderEnrollmentLinkIsRefusedUntilTheirNextLink() throws Exception {
+        EntraPerson person = enrollThroughEntra();
+        PoclabEam.configure(eam.admin(), Map.of("enrollment.policy", "enrollment-link"));
+        eam.admin().users().get(person.id()).removeCredential(otpCredentials(eam, person.id()).get(0).getId());
+
+        Map<String, String> request = PoclabEam.entraRequest(entra.hint(TENANT, person.oid()).build());
+        try (Browser browser = browser()) {
+            Browser.Page answer = browser.post(authEndpoint(), request);
+            assertNull(answer.doc().selectFirst("#kc-totp-settings-form"), "no enrollment");
+            assertNull(answer.doc().selectFirst("#kc-recovery-code-login-form"), "no recovery code form");
+            Map<String, String> posted = answer.formPostTo(TestEntra.REDIRECT_URI);
+            assertNotNull(posted, "answered in protocol form: " + answer.body());
+            assertEquals("access_denied", posted.get("error"));
+            assertEquals(request.get("state"), posted.get("state"));
+            assertFalse(posted.containsKey("id_token"));
+        }
+        assertEquals("poclab_factor_not_enrolled", eamEvent("LOGIN_ERROR", request.get("client-request-id")).getError());
+        assertTrue(otpCredentials(eam, person.id()).isEmpty(), "nothing enrolled");
+    }
+
     // ---- the person's own factors in the account console --------------------------------------
 
     @Test
@@ -394,7 +420,8 @@ public class RecoveryIT {
             assertEquals(username, stored.getEmail(), field + " change, answer " + answer.statusCode() + " " + answer.body());
             assertEquals(username, stored.getUsername(), field + " change, answer " + answer.statusCode() + " " + answer.body());
         }
-        assertTrue(okta.admin().users().search(other, true).isEmpty(), "nobody holds the other address");
+        assertTrue(okta.admin().users().searchByUsername(other, true).isEmpty(), "nobody holds the other address as username");
+        assertTrue(okta.admin().users().searchByEmail(other, true).isEmpty(), "nor as email");
     }
 
     // ---- helpers ------------------------------------------------------------------------------
