@@ -260,6 +260,41 @@ public class RecoveryIT {
     }
 
     /**
+     * Guessing recovery codes is no way around the gate: each wrong code counts as a failed sign-in
+     * in Keycloak's brute-force protection, and after the realm's five the person is locked out of
+     * Entra verification (access_denied) with their codes left as they were.
+     */
+    @Test
+    public void wrongRecoveryCodesLockThePersonOutAsWrongTotpCodesDo() throws Exception {
+        EntraPerson person = enrollThroughEntra();
+        try {
+            try (Browser browser = browser()) {
+                Browser.Page page = useRecoveryCode(browser, browser.post(authEndpoint(), PoclabEam.entraRequest(entra.hint(TENANT, person.oid()).build())));
+                for (int i = 0; i < 5; i++) {
+                    page = browser.submit(page, page.form("#kc-recovery-code-login-form"), Map.of("recoveryCodeInput", "wrong" + i + "code1234"));
+                    assertNull(page.formPostTo(TestEntra.REDIRECT_URI), "no answer to Entra on a wrong code");
+                    assertNull(page.doc().selectFirst("#kc-totp-settings-form"), "no TOTP setup on a wrong code");
+                }
+            }
+            assertEquals(Boolean.TRUE, eam.admin().attackDetection().bruteForceUserStatus(person.id()).get("disabled"), "locked out");
+
+            Map<String, String> request = PoclabEam.entraRequest(entra.hint(TENANT, person.oid()).build());
+            try (Browser browser = browser()) {
+                Browser.Page answer = browser.post(authEndpoint(), request);
+                Map<String, String> posted = answer.formPostTo(TestEntra.REDIRECT_URI);
+                assertNotNull(posted, "refused in protocol form: " + answer.body());
+                assertEquals("access_denied", posted.get("error"));
+                assertNull(answer.doc().selectFirst("#poclab-recovery-form"), "no code is even asked");
+            }
+            assertEquals("user_temporarily_disabled", eamEvent("LOGIN_ERROR", request.get("client-request-id")).getError());
+            assertEquals(List.of("otp", "recovery-authn-codes"), eam.admin().users().get(person.id()).credentials().stream()
+                    .map(CredentialRepresentation::getType).sorted().toList(), "the phone and the codes stay");
+        } finally {
+            eam.admin().attackDetection().clearBruteForceForUser(person.id());
+        }
+    }
+
+    /**
      * Under {@code enrollment-link} an admin reset leaves the person without a way in until an admin
      * gives them a link: Entra gets access_denied, no TOTP setup and no recovery code form (the codes
      * they still hold never enroll anything under that policy).
