@@ -107,10 +107,10 @@ public class EnrollmentLinkIT {
         assertTrue(hours >= 11 && hours <= 12, "the realm's admin action lifespan (12 h by default): " + expiresAt);
         assertTrue(link.startsWith(urls.getBase() + "/realms/eam/login-actions/action-token?key="), link);
 
-        // The person opens the link: Keycloak's TOTP setup, then a clear done page.
+        // The person opens the link and proceeds: Keycloak's TOTP setup, then a clear done page.
         TotpDevice phone;
         try (Browser browser = new Browser(urls.getBase())) {
-            Browser.Page setup = browser.get(link);
+            Browser.Page setup = EnrollmentLinkConfirmation.open(browser, link);
             Element form = setup.form("#kc-totp-settings-form");
             phone = new TotpDevice(form.selectFirst("input[name=totpSecret]").attr("value"));
             Browser.Page done = RecoveryCodes.save(browser, browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone")));
@@ -138,7 +138,9 @@ public class EnrollmentLinkIT {
             assertTrue(again.doc().text().contains("already been used"), again.doc().text());
             assertFalse(again.body().contains("kc-totp-settings-form"));
         }
-        assertEquals("poclab_enrollment_link_used", userEvents(eam.admin(), userId, "EXECUTE_ACTIONS_ERROR").get(0).getError());
+        EventRepresentation reused = userEvents(eam.admin(), userId, "EXECUTE_ACTIONS_ERROR").get(0);
+        assertEquals("poclab_enrollment_link_used", reused.getError());
+        assertEquals(opened.getDetails().get("poclab_enrollment_link"), reused.getDetails().get("poclab_enrollment_link"), "the event names the link");
         assertEquals(List.of("otp", "recovery-authn-codes"), credentialTypes(eam.admin(), userId), "nothing enrolled by the refused use");
 
         // Entra sends the person for the first time: the OTP form (no enrollment), amr otp.
@@ -209,59 +211,85 @@ public class EnrollmentLinkIT {
     }
 
     @Test
-    @DisplayName("One link opened in two browsers -> the first to finish enrolls TOTP and recovery codes; the second is refused at its TOTP submit, with an event; the first's codes stay valid")
-    void aLinkOpenedTwiceIsRefusedAtTheSecondCompletion() throws Exception {
-        // Known gap (SECURITY.md): the second browser's authenticator is not rolled back; this pins what is refused, recorded and kept.
+    @DisplayName("One link opened in two browsers -> the first to proceed claims it; the second is refused when it proceeds (already used, an event) and"
+            + " registers nothing; the first finishes and its code passes Entra's verification")
+    void aLinkOpenedInTwoBrowsersEnrollsOnlyTheFirstToProceed() throws Exception {
         String oid = TestEntra.newGuid();
-        String upn = String.valueOf(entra.hint(TENANT, oid).claimValue("upn"));
-        String userId = declare(eam.admin(), upn, null);
+        TestEntra.HintBuilder hint = entra.hint(TENANT, oid);
+        String userId = declare(eam.admin(), String.valueOf(hint.claimValue("upn")), null);
         Reply made = adminPost("eam", userId, "link", "factor=otp", adminToken());
         assertEquals(200, made.status(), made.body());
         String link = made.json().get("link").asText();
-        List<String> firstCodes;
+        TotpDevice phone;
         try (Browser first = new Browser(urls.getBase()); Browser second = new Browser(urls.getBase())) {
-            Browser.Page firstSetup = first.get(link);
-            Browser.Page secondSetup = second.get(link);
-            Element firstForm = firstSetup.form("#kc-totp-settings-form");
-            Element secondForm = secondSetup.form("#kc-totp-settings-form");
-            TotpDevice firstPhone = new TotpDevice(firstForm.selectFirst("input[name=totpSecret]").attr("value"));
-            TotpDevice secondPhone = new TotpDevice(secondForm.selectFirst("input[name=totpSecret]").attr("value"));
+            Browser.Page firstConfirmation = first.get(link);
+            Browser.Page secondConfirmation = second.get(link);
 
-            Browser.Page firstCodesPage = first.submit(firstSetup, firstForm, Map.of("totp", firstPhone.nextCode(), "userLabel", "first"));
-            firstCodes = RecoveryCodes.shown(firstCodesPage.doc());
-            Browser.Page done = RecoveryCodes.save(first, firstCodesPage);
-            assertTrue(done.doc().text().contains("your POCLAB factor is set up"), done.doc().text());
+            Browser.Page firstSetup = EnrollmentLinkConfirmation.proceed(first, firstConfirmation);
+            Element form = firstSetup.form("#kc-totp-settings-form");
+            phone = new TotpDevice(form.selectFirst("input[name=totpSecret]").attr("value"));
+            String linkId = userEvents(eam.admin(), userId, "EXECUTE_ACTIONS").get(0).getDetails().get("poclab_enrollment_link");
+            assertNotNull(linkId, "proceeding claims the link, an event names it");
 
-            // Keycloak's TOTP setup asks for recovery codes only when the person holds none: the first browser saved some,
-            // so the second TOTP submit is the last required action, and Keycloak refuses the spent link right there.
-            Browser.Page refused = second.submit(secondSetup, secondForm, Map.of("totp", secondPhone.nextCode(), "userLabel", "second"));
+            Browser.Page refused = EnrollmentLinkConfirmation.proceed(second, secondConfirmation);
             assertEquals(400, refused.status(), refused.body());
-            assertNull(refused.doc().getElementById(RecoveryCodes.SETUP_FORM), "no recovery codes page for the second browser");
-            assertTrue(refused.doc().text().contains("waited too long"), refused.doc().text());
-            assertFalse(refused.doc().text().contains("your POCLAB factor is set up"), refused.doc().text());
+            assertTrue(refused.doc().text().contains("already been used"), refused.doc().text());
+            assertFalse(refused.body().contains("kc-totp-settings-form"), "no setup page for the second browser");
+            EventRepresentation event = userEvents(eam.admin(), userId, "EXECUTE_ACTIONS_ERROR").get(0);
+            assertEquals("poclab_enrollment_link_used", event.getError());
+            assertEquals(linkId, event.getDetails().get("poclab_enrollment_link"), "the event names the link");
+            assertEquals(List.of(), credentialTypes(eam.admin(), userId), "the refused browser registered nothing");
+
+            Browser.Page done = RecoveryCodes.save(first, first.submit(firstSetup, form, Map.of("totp", phone.nextCode(), "userLabel", "first")));
+            assertTrue(done.doc().text().contains("your POCLAB factor is set up"), done.doc().text());
         }
         List<CredentialRepresentation> credentials = eam.admin().users().get(userId).credentials();
-        assertTrue(credentials.stream().anyMatch(c -> "first".equals(c.getUserLabel())), "the first browser's authenticator is enrolled");
-        assertEquals(1, credentials.stream().filter(c -> "recovery-authn-codes".equals(c.getType())).count(), "one set of recovery codes");
-        assertTrue(eam.admin().getEvents(null, null, userId, null, null, null, 0, 50).stream()
-                .anyMatch(e -> "expired_code".equals(e.getError())), "the refused second completion is an event (expired_code)");
+        assertEquals(List.of("otp", "recovery-authn-codes"), credentials.stream().map(CredentialRepresentation::getType).toList(),
+                "exactly the first browser's authenticator and one set of recovery codes");
+        assertEquals("first", credentials.get(0).getUserLabel());
 
-        // The codes the first browser saved are the person's codes: one of them is accepted (TOTP setup follows under first-use).
-        assertTrue(recoveryCodeAccepted(oid, firstCodes.get(0)), "the first browser's recovery codes still work");
+        // The first browser's authenticator passes the person's first Entra verification.
+        Map<String, String> request = PoclabEam.entraRequest(hint.build());
+        try (Browser browser = new Browser(urls.getBase())) {
+            Browser.Page otpPage = browser.post(urls.getBase() + "/realms/eam/protocol/openid-connect/auth", request);
+            Browser.Page answer = browser.submit(otpPage, otpPage.form("#kc-otp-login-form"), Map.of("otp", phone.nextCode()));
+            Map<String, String> posted = answer.formPostTo(TestEntra.REDIRECT_URI);
+            assertNotNull(posted, answer.body());
+            assertEquals("[\"otp\"]", RealmTokens.verifiedClaims(urls.getBase(), "eam", posted.get("id_token")).get("amr").toString());
+        }
     }
 
-    /** An Entra verification in which the person uses {@code code}: true when Keycloak accepts it (TOTP setup follows). */
-    private boolean recoveryCodeAccepted(String oid, String code) throws Exception {
-        try (Browser browser = new Browser(urls.getBase())) {
-            Browser.Page otpPage = browser.post(urls.getBase() + "/realms/eam/protocol/openid-connect/auth",
-                    PoclabEam.entraRequest(entra.hint(TENANT, oid).build()));
-            Browser.Page codePage = browser.submit(otpPage, otpPage.form("#poclab-recovery-form"), Map.of());
-            Browser.Page answer = browser.submit(codePage, codePage.form("#kc-recovery-code-login-form"), Map.of("recoveryCodeInput", code));
-            assertNull(answer.formPostTo(TestEntra.REDIRECT_URI), "a recovery code alone never answers Entra");
-            boolean accepted = answer.doc().getElementById("kc-totp-settings-form") != null;
-            assertTrue(accepted || answer.doc().getElementById("kc-recovery-code-login-form") != null, answer.body());
-            return accepted;
+    @Test
+    @DisplayName("A mail scanner fetches the link (and its proceed link, without the browser's cookie) -> only the confirmation page; the person then enrolls with it")
+    void theConfirmationPageAloneLeavesTheLinkUsable() throws Exception {
+        String userId = declare(eam.admin(), "scanned-" + TestEntra.newGuid().substring(0, 8) + "@contoso.com", null);
+        Reply made = adminPost("eam", userId, "link", "factor=otp", adminToken());
+        assertEquals(200, made.status(), made.body());
+        String link = made.json().get("link").asText();
+
+        try (Browser scanner = new Browser(urls.getBase())) {
+            Browser.Page confirmation = scanner.get(link);
+            String proceed = EnrollmentLinkConfirmation.proceedLink(confirmation.status(), confirmation.doc());
+            assertFalse(confirmation.body().contains("kc-totp-settings-form"), "no setup page before the person proceeds");
+            try (Browser cookieless = new Browser(urls.getBase())) {
+                Browser.Page followed = cookieless.get(proceed);
+                EnrollmentLinkConfirmation.proceedLink(followed.status(), followed.doc());
+            }
+            Browser.Page again = scanner.get(link);
+            EnrollmentLinkConfirmation.proceedLink(again.status(), again.doc());
         }
+        assertEquals(List.of(), credentialTypes(eam.admin(), userId));
+        assertTrue(eam.admin().getEvents(List.of("EXECUTE_ACTIONS", "EXECUTE_ACTIONS_ERROR"), null, userId, null, null, null, 0, 20).isEmpty(),
+                "nothing claimed or refused");
+
+        try (Browser browser = new Browser(urls.getBase())) {
+            Browser.Page setup = EnrollmentLinkConfirmation.open(browser, link);
+            Element form = setup.form("#kc-totp-settings-form");
+            TotpDevice phone = new TotpDevice(form.selectFirst("input[name=totpSecret]").attr("value"));
+            Browser.Page done = RecoveryCodes.save(browser, browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone")));
+            assertTrue(done.doc().text().contains("your POCLAB factor is set up"), done.doc().text());
+        }
+        assertEquals(List.of("otp", "recovery-authn-codes"), credentialTypes(eam.admin(), userId));
     }
 
     @Test
@@ -412,7 +440,7 @@ public class EnrollmentLinkIT {
 
             TotpDevice phone;
             try (Browser browser = new Browser(urls.getBase())) {
-                Browser.Page setup = browser.get(link);
+                Browser.Page setup = EnrollmentLinkConfirmation.open(browser, link);
                 Element form = setup.form("#kc-totp-settings-form");
                 phone = new TotpDevice(form.selectFirst("input[name=totpSecret]").attr("value"));
                 Browser.Page done = RecoveryCodes.save(browser, browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone")));

@@ -1,6 +1,7 @@
 package com.poclab.trust.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -41,7 +42,8 @@ import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
 /**
  * Issue 9, enrollment link with {@code factor=passkey}: in headless Chromium with a DevTools
  * virtual authenticator the person registers a key through the link (Keycloak's WebAuthn
- * registration), and Entra's first request is then passed with that key ({@code amr: ["fido"]}).
+ * registration) and saves the recovery codes Keycloak then shows; Entra's first request is then
+ * passed with that key ({@code amr: ["fido"]}), and a saved code works as recovery.
  */
 @KeycloakIntegrationTest(config = PoclabServerConfig.class)
 public class EnrollmentLinkPasskeyIT {
@@ -81,7 +83,8 @@ public class EnrollmentLinkPasskeyIT {
     }
 
     @Test
-    @DisplayName("Admin copies a passkey link -> the person registers a key with it; Entra's first request is passed with the key (amr fido)")
+    @DisplayName("Admin copies a passkey link -> the person proceeds, registers a key and saves recovery codes; Entra's first request is passed"
+            + " with the key (amr fido), and a saved code works as recovery at a later verification")
     void aPasskeyLinkRegistersAKeyThatEntrasFirstRequestThenAsksFor() throws Exception {
         String oid = TestEntra.newGuid();
         TestEntra.HintBuilder hint = entra.hint(TENANT, oid);
@@ -96,12 +99,15 @@ public class EnrollmentLinkPasskeyIT {
 
         WebDriver driver = browser.driver();
         VirtualAuthenticator key = PasskeyBrowser.addKey(driver);
+        List<String> codes;
         try {
-            driver.get(link);
+            EnrollmentLinkConfirmation.open(driver, link);
             PasskeyBrowser.waitFor(driver, By.id("registerWebAuthn")).click();
+            // A passkey's setup has no recovery codes of its own: Keycloak's recovery codes page follows the key.
+            codes = RecoveryCodes.save(driver);
             new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> d.getPageSource().contains("your POCLAB factor is set up"));
             assertEquals(1, key.getCredentials().size(), "the key holds one credential");
-            assertEquals(List.of("webauthn"), eam.admin().users().get(userId).credentials().stream()
+            assertEquals(List.of("webauthn", "recovery-authn-codes"), eam.admin().users().get(userId).credentials().stream()
                     .map(CredentialRepresentation::getType).toList());
 
             Map<String, String> request = PoclabEam.entraRequest(hint.build());
@@ -115,6 +121,15 @@ public class EnrollmentLinkPasskeyIT {
             assertEquals(hint.claimValue("sub"), token.get("sub").asText());
         } finally {
             ((HasVirtualAuthenticator) driver).removeVirtualAuthenticator(key);
+        }
+
+        // Key lost: on the security-key page the person uses code #1; Keycloak accepts it and TOTP setup follows (first-use).
+        try (Browser lostKey = new Browser(urls.getBase())) {
+            Browser.Page keyPage = lostKey.post(urls.getBase() + "/realms/eam/protocol/openid-connect/auth",
+                    PoclabEam.entraRequest(entra.hint(TENANT, oid).build()));
+            Browser.Page codePage = lostKey.submit(keyPage, keyPage.form("#poclab-recovery-form"), Map.of());
+            Browser.Page next = lostKey.submit(codePage, codePage.form("#kc-recovery-code-login-form"), Map.of("recoveryCodeInput", codes.get(0)));
+            assertNotNull(next.doc().getElementById("kc-totp-settings-form"), "the saved code is accepted:\n" + next.doc().text());
         }
     }
 

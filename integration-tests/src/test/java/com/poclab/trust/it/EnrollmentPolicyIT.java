@@ -352,7 +352,7 @@ public class EnrollmentPolicyIT {
         assertEquals(200, made.statusCode(), made.body());
         String link = JSON.readTree(made.body()).get("link").asText();
         try (Browser browser = new Browser(urls.getBase())) {
-            Browser.Page setup = browser.get(link);
+            Browser.Page setup = EnrollmentLinkConfirmation.open(browser, link);
             Element form = setup.form("#kc-totp-settings-form");
             TotpDevice phone = new TotpDevice(form.selectFirst("input[name=totpSecret]").attr("value"));
             Browser.Page codesPage = browser.submit(setup, form, Map.of("totp", phone.nextCode(), "userLabel", "phone"));

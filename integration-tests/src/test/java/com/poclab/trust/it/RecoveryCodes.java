@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import java.util.List;
 import java.util.Map;
 
+import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
 
 /**
  * Keycloak's recovery codes page, which every person sees right after enrolling their first
@@ -43,5 +46,14 @@ final class RecoveryCodes {
     /** The same in the browser Okta sends. */
     static PersonBrowser.Page save(PersonBrowser browser, PersonBrowser.Page page) {
         return browser.submit(page.form(SETUP_FORM), Map.of());
+    }
+
+    /** The same in Chromium, once the page shows: ticks "I have saved these codes", saves; the codes shown. */
+    static List<String> save(WebDriver driver) {
+        PasskeyBrowser.waitFor(driver, By.id(SETUP_FORM));
+        List<String> codes = shown(Jsoup.parse(driver.getPageSource()));
+        driver.findElement(By.id("kcRecoveryCodesConfirmationCheck")).click();
+        driver.findElement(By.id("saveRecoveryAuthnCodesBtn")).click();
+        return codes;
     }
 }

@@ -1,6 +1,7 @@
 package com.poclab.trust.common.enrollment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
@@ -17,6 +18,12 @@ class EnrollmentFactorTest {
         assertEquals(Optional.of(EnrollmentFactor.PASSKEY), EnrollmentFactor.parse("passkey"));
         assertEquals("CONFIGURE_TOTP", EnrollmentFactor.OTP.requiredAction());
         assertEquals("webauthn-register", EnrollmentFactor.PASSKEY.requiredAction());
+    }
+
+    @Test
+    void onlyThePasskeyLinkAddsRecoveryCodesItselfTotpSetupShowsThem() {
+        assertTrue(EnrollmentFactor.OTP.setupOffersRecoveryCodes());
+        assertFalse(EnrollmentFactor.PASSKEY.setupOffersRecoveryCodes());
     }
 
     @Test
