@@ -243,15 +243,7 @@ public class OffboardingIT {
 
             setEnabled(okta.admin(), userId, false);
 
-            TestOkta.Authorization authz = testOkta.authorize(username, false);
-            PersonBrowser.Page page = browser.submit(browser.open(authz.url()).form("kc-form-login"), Map.of());
-            assertNotNull(page.redirect(), "an answer to Okta, not a Keycloak page: " + page.text());
-            assertTrue(page.redirect().toString().startsWith(OktaFlowIT.CALLBACK + "?"), page.redirect().toString());
-            Map<String, String> params = page.redirectParams();
-            assertEquals("access_denied", params.get("error"));
-            assertEquals("This person is disabled in POCLAB", params.get("error_description"));
-            assertEquals(authz.state(), params.get("state"));
-            assertNull(params.get("code"));
+            assertOktaAccessDenied(browser, username, "This person is disabled in POCLAB");
         }
         EventRepresentation refused = oktaLoginErrors(userId).get(0);
         assertEquals("user_disabled", refused.getError());
@@ -391,20 +383,25 @@ public class OffboardingIT {
      */
     private void assertOktaRefusesTheLeaver(PersonBrowser browser, String typed, String deletedId) {
         long started = System.currentTimeMillis();
+        assertOktaAccessDenied(browser, typed, "This person was removed from POCLAB");
+        List<EventRepresentation> refused = okta.admin().getEvents(List.of("LOGIN_ERROR"), OktaConstants.CLIENT_ID, null, null, null,
+                null, 0, 200).stream().filter(e -> e.getTime() >= started && typed.equals(e.getDetails().get("username"))).toList();
+        assertEquals(1, refused.size(), "one LOGIN_ERROR for " + typed + ": " + refused.stream().map(EventRepresentation::getDetails).toList());
+        assertEquals("okta_user_offboarded", refused.get(0).getError());
+        assertTrue(refused.get(0).getDetails().get("reason").contains("offboarded-" + deletedId), refused.get(0).getDetails().toString());
+    }
+
+    /** Okta's verification for {@code typed}: its callback gets access_denied with {@code description} and its state, no code. */
+    private void assertOktaAccessDenied(PersonBrowser browser, String typed, String description) {
         TestOkta.Authorization authz = testOkta.authorize(typed, false);
         PersonBrowser.Page page = browser.submit(browser.open(authz.url()).form("kc-form-login"), Map.of());
         assertNotNull(page.redirect(), "an answer to Okta, not a Keycloak page: " + page.text());
         assertTrue(page.redirect().toString().startsWith(OktaFlowIT.CALLBACK + "?"), page.redirect().toString());
         Map<String, String> params = page.redirectParams();
         assertEquals("access_denied", params.get("error"));
-        assertEquals("This person was removed from POCLAB", params.get("error_description"));
+        assertEquals(description, params.get("error_description"));
         assertEquals(authz.state(), params.get("state"));
         assertNull(params.get("code"));
-        List<EventRepresentation> refused = okta.admin().getEvents(List.of("LOGIN_ERROR"), OktaConstants.CLIENT_ID, null, null, null,
-                null, 0, 200).stream().filter(e -> e.getTime() >= started && typed.equals(e.getDetails().get("username"))).toList();
-        assertEquals(1, refused.size(), "one LOGIN_ERROR for " + typed + ": " + refused.stream().map(EventRepresentation::getDetails).toList());
-        assertEquals("okta_user_offboarded", refused.get(0).getError());
-        assertTrue(refused.get(0).getDetails().get("reason").contains("offboarded-" + deletedId), refused.get(0).getDetails().toString());
     }
 
     /** The Okta offboarding record of the deleted user {@code deletedId}. */
