@@ -96,7 +96,7 @@ public final class EntraPersonResolver {
             return new Resolution(user, false, true, null);
         }
         // A record is nobody's declaration (met here only if a hint's UPN were a record's username, offboarded-<oid>).
-        Optional<UserModel> declared = declaredByName(hint).filter(user -> !OffboardingRecord.isRecord(user));
+        Optional<UserModel> declared = declaredByName(hint).filter(user -> !OffboardingRecords.isRecord(user));
         if (declared.isPresent()) {
             UserModel user = declared.get();
             if (isPinned(user)) {
@@ -129,11 +129,11 @@ public final class EntraPersonResolver {
 
     private Optional<Resolution> pinnedTo(String tid, String oid) {
         return session.users().searchForUserByUserAttributeStream(realm, EamConstants.ATTR_KEY, linkKey(tid, oid)).findFirst()
-                .map(user -> OffboardingRecord.isRecord(user) ? Resolution.offboarded(user) : new Resolution(user, false, false, null));
+                .map(user -> OffboardingRecords.isRecord(user) ? Resolution.offboarded(user) : new Resolution(user, false, false, null));
     }
 
     private static Optional<UserModel> recordAmong(List<UserModel> declaredOid) {
-        return declaredOid.stream().filter(OffboardingRecord::isRecord).findFirst();
+        return declaredOid.stream().filter(OffboardingRecords::isRecord).findFirst();
     }
 
     /** Pinned = linked to a tid + oid by a first arrival (or created by one): {@code entra_key} is set. */

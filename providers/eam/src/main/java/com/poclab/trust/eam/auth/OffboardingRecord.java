@@ -30,13 +30,9 @@ public final class OffboardingRecord {
         }
     }
 
-    public static boolean isRecord(UserModel user) {
-        return OffboardingRecords.isRecord(user);
-    }
-
     private static void keep(KeycloakSession session, RealmModel realm, UserModel person) {
         String oid = person.getFirstAttribute(EamConstants.ATTR_OID);
-        if (oid == null || oid.isBlank() || isRecord(person)) {
+        if (oid == null || oid.isBlank() || OffboardingRecords.isRecord(person)) {
             // Declared by name only (never verified, no Entra identity to remember), or a record itself (re-admission).
             return;
         }

@@ -16,7 +16,6 @@ import java.util.stream.Stream;
 import com.poclab.trust.common.OffboardingRecords;
 import com.poclab.trust.eam.EamConstants;
 import com.poclab.trust.eam.auth.EntraPersonResolver;
-import com.poclab.trust.eam.auth.OffboardingRecord;
 import com.poclab.trust.integrations.people.ImportReport.Status;
 import com.poclab.trust.integrations.people.PeopleCsv.Declaration;
 import com.poclab.trust.integrations.people.PeopleCsv.Line;
@@ -143,8 +142,8 @@ public final class PeopleImport {
         // An offboarding record for this oid speaks first: the person stays out until an admin deletes it.
         UserModel byOid = d.oid() == null ? null
                 : session.users().searchForUserByUserAttributeStream(realm, EamConstants.ATTR_OID, d.oid())
-                        .sorted(Comparator.comparing(user -> !OffboardingRecord.isRecord(user))).findFirst().orElse(null);
-        if (byOid != null && OffboardingRecord.isRecord(byOid)) {
+                        .sorted(Comparator.comparing(user -> !OffboardingRecords.isRecord(user))).findFirst().orElse(null);
+        if (byOid != null && OffboardingRecords.isRecord(byOid)) {
             report.add(d.line(), d.upn(), Status.ERROR, OffboardingRecords.describe(byOid) + ". Nothing changed");
             return;
         }
